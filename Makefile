@@ -1,0 +1,57 @@
+# faultline: one top-level Makefile.
+#   make            BPF objects, skeletons and the faultline binary (in $(BUILD))
+#   make check      every test (unit, live, kernel patch, guests)
+#   make run        the main job on a built-in default (see README)
+#   make install    PREFIX=/usr/local DESTDIR=
+# Feature fragments live in mk/*.mk and add their tests to CHECK_TARGETS.
+
+VERSION   := 0.1.0
+BUILD     ?= build
+FL_CACHE  ?= $(HOME)/.cache/faultline
+PREFIX    ?= /usr/local
+DESTDIR   ?=
+
+CC        ?= gcc
+CLANG     ?= clang
+BPFTOOL   ?= bpftool
+ARCH      := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
+
+# Host C: warnings are errors in this tree.
+WARNFLAGS := -Wall -Wextra -Werror -Wno-unused-parameter
+CFLAGS    ?= -O2 -g
+HOST_CFLAGS = $(CFLAGS) $(WARNFLAGS) -std=gnu11 -D_GNU_SOURCE -Iinclude -I$(BUILD) \
+	      -DFAULTLINE_VERSION='"$(VERSION)"'
+HOST_LIBS := $(shell pkg-config --libs libbpf jansson 2>/dev/null || echo -lbpf -lelf -lz -ljansson)
+
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+# BPF: CO-RE only. vmlinux.h comes from the running kernel's BTF when it has one,
+# else from the checked-in copy.
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -Iinclude -I$(BUILD)
+VMLINUX_BTF ?= $(wildcard /sys/kernel/btf/vmlinux)
+VMLINUX_FALLBACK := bpf/vmlinux/vmlinux-x86.h.xz
+
+.DEFAULT_GOAL := all
+.PHONY: all check install clean run
+
+CHECK_TARGETS :=
+
+$(BUILD):
+	@mkdir -p $@
+
+$(BUILD)/vmlinux.h: | $(BUILD)
+ifneq ($(VMLINUX_BTF),)
+	$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@.tmp && mv $@.tmp $@
+else
+	xz -dc $(VMLINUX_FALLBACK) > $@.tmp && mv $@.tmp $@
+endif
+
+include mk/*.mk
+
+all: $(ALL_TARGETS)
+
+check: $(CHECK_TARGETS)
+	@echo "make check: all tests passed"
+
+clean:
+	rm -rf $(BUILD)
