@@ -1,0 +1,23 @@
+# Guest harness: boot Debian kernels under QEMU/TCG with a payload and bring back its results.
+# See tests/vm/README.md.
+#   make vm-selftest                 boot 5.10, 6.1 and 6.12 once each and check the harness
+#   make vm-selftest VM_SERIES=6.12  just one kernel;  VM_JOBS=2 boots two guests at once
+#   make vm-kernels                  fetch and unpack the guest kernels into $(FL_CACHE)/guest
+#   make vm-shellcheck               lint the harness scripts
+VM_SERIES ?= 5.10 6.1 6.12
+VM_JOBS   ?= 1
+VM_SCRIPTS := tests/vm/guest-kernel tests/vm/mkinitramfs tests/vm/boot tests/vm/selftest \
+	      tests/vm/init tests/vm/selftest-guest.sh
+
+.PHONY: vm-selftest vm-kernels vm-shellcheck
+
+vm-selftest:
+	FL_CACHE='$(FL_CACHE)' tests/vm/selftest --series '$(VM_SERIES)' --jobs '$(VM_JOBS)'
+
+vm-kernels:
+	@for s in $(VM_SERIES); do FL_CACHE='$(FL_CACHE)' tests/vm/guest-kernel $$s || exit 1; done
+
+vm-shellcheck:
+	shellcheck $(VM_SCRIPTS)
+
+CHECK_TARGETS += vm-selftest
