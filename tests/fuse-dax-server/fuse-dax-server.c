@@ -1,0 +1,1150 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fuse-dax-server: a FUSE server for faultline's test kernel that serves files of a backing
+ * directory through a DAX window on a pmem device.
+ *
+ *   fuse-dax-server [--daxdev /dev/pmem0] [--debug] BACKING_DIR MOUNTPOINT
+ *
+ * It opens /dev/fuse, mounts MOUNTPOINT itself (with "daxdev=PATH,dax=always" when --daxdev is
+ * given; that option comes from kernel-patch/testing/0001) and serves requests in the foreground
+ * until the filesystem is unmounted. On exit it prints one line of JSON with request counts.
+ *
+ * Why raw /dev/fuse and not libfuse: libfuse 3.14 (Debian 12) has no handler slots for
+ * FUSE_SETUPMAPPING (48) and FUSE_REMOVEMAPPING (49); its dispatcher answers every opcode it
+ * does not know with ENOSYS before any user code runs, and its mount helpers do not pass
+ * unknown options like daxdev= to the kernel. Those two opcodes are the point of this server,
+ * and the rest of the protocol it needs is small, so it speaks the protocol directly.
+ *
+ * The DAX window. The kernel hands out 2 MiB ranges of the pmem device and sends
+ * SETUPMAPPING(nodeid, foffset, len, moffset): from then on it reads, writes and maps the file
+ * range [foffset, foffset+len) directly in device memory at moffset, with no further requests.
+ * On a virtio-fs device that memory would be the host's mapping of the file itself. Here the
+ * window is a copy, and this server keeps it coherent with the backing file:
+ *   - SETUPMAPPING copies the file range into the window (zeros beyond EOF);
+ *   - the window is authoritative for mapped ranges: it is written back to the file (never past
+ *     EOF) on REMOVEMAPPING, FLUSH, FSYNC, before READ, on FORGET and when the connection ends
+ *     (at unmount the kernel aborts the connection before it would send REMOVEMAPPING);
+ *   - requests that change the file under a mapping change the window too: WRITE copies its
+ *     data in, a size change zeros the window from the lower of the old and new sizes,
+ *     fallocate PUNCH_HOLE/ZERO_RANGE and open(O_TRUNC) zero the affected part.
+ * Device I/O uses O_DIRECT on the pmem block device, which reaches the same memory that the
+ * kernel maps (buffered I/O would go through the block device's page cache instead).
+ *
+ * The server is single-threaded; every request is answered before the next one is read.
+ * Files of the backing directory are reached through O_PATH descriptors (one per node, like
+ * libfuse's passthrough_ll) and reopened through /proc/self/fd, so /proc must be mounted.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <linux/falloc.h>
+#include <linux/fs.h>
+#include <linux/fuse.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#define PROG "fuse-dax-server"
+#define BLK 4096u			/* O_DIRECT alignment used for all device I/O */
+#define MAX_WRITE (128u * 1024u)
+#define BUF_SIZE (MAX_WRITE + 4096u)
+
+static bool debug;
+static int fuse_fd = -1;
+static int dax_fd = -1;			/* pmem device, O_RDWR|O_DIRECT */
+static uint64_t dax_size;
+static volatile sig_atomic_t stop;
+
+static struct {
+	uint64_t requests, errors, setupmapping, removemapping, mapped_in_bytes,
+		written_back_bytes, window_updates, read, write, setattr, fallocate, open_trunc;
+} st;
+
+static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, PROG ": ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+static void dbg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void dbg(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!debug)
+		return;
+	fprintf(stderr, PROG ": ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* ---- nodes: nodeid is an index into nodes[]; 1 is the backing directory ---- */
+
+struct node {
+	bool used;
+	int fd;			/* O_PATH */
+	int rwfd;		/* O_RDWR, opened on first use by the window code */
+	dev_t dev;
+	ino_t ino;
+	uint64_t nlookup;
+};
+
+static struct node *nodes;
+static size_t nr_nodes;
+
+static struct node *get_node(uint64_t nodeid)
+{
+	if (nodeid == 0 || nodeid >= nr_nodes || !nodes[nodeid].used)
+		return NULL;
+	return &nodes[nodeid];
+}
+
+static int proc_open(int fd, int flags)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	return open(path, flags | O_CLOEXEC);
+}
+
+static int node_rwfd(struct node *n)
+{
+	if (n->rwfd < 0)
+		n->rwfd = proc_open(n->fd, O_RDWR);
+	return n->rwfd;
+}
+
+/* Find or add the node of (dev, ino), taking over fd; counts one lookup. */
+static uint64_t node_add(int fd, const struct stat *s)
+{
+	size_t i, fr = 0;
+
+	for (i = 1; i < nr_nodes; i++) {
+		if (nodes[i].used && nodes[i].dev == s->st_dev && nodes[i].ino == s->st_ino) {
+			nodes[i].nlookup++;
+			close(fd);
+			return i;
+		}
+		if (!nodes[i].used && !fr && i > 1)
+			fr = i;
+	}
+	if (!fr) {
+		struct node *nn = realloc(nodes, (nr_nodes + 16) * sizeof(*nodes));
+
+		if (!nn)
+			die("out of memory");
+		nodes = nn;
+		memset(nodes + nr_nodes, 0, 16 * sizeof(*nodes));
+		fr = nr_nodes;
+		nr_nodes += 16;
+	}
+	nodes[fr] = (struct node){ .used = true, .fd = fd, .rwfd = -1, .dev = s->st_dev,
+				   .ino = s->st_ino, .nlookup = 1 };
+	return fr;
+}
+
+/* ---- the DAX window ---- */
+
+struct mapping {
+	bool used, writable;
+	uint64_t nodeid, foffset, len, moffset;
+};
+
+static struct mapping *maps;
+static size_t nr_maps;
+
+static void *abuf(size_t len)
+{
+	void *p;
+
+	if (posix_memalign(&p, BLK, len ? len : BLK))
+		die("out of memory");
+	return p;
+}
+
+static int full_pread(int fd, void *buf, size_t len, off_t off)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t r = pread(fd, (char *)buf + done, len - done, off + done);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -errno;
+		if (r == 0)
+			break;
+		done += r;
+	}
+	return (int)(done == len ? 0 : -EIO);
+}
+
+static int full_pwrite(int fd, const void *buf, size_t len, off_t off)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t r = pwrite(fd, (const char *)buf + done, len - done, off + done);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return r < 0 ? -errno : -EIO;
+		done += r;
+	}
+	return 0;
+}
+
+static off_t file_size(int fd)
+{
+	struct stat s;
+
+	return fstat(fd, &s) ? -1 : s.st_size;
+}
+
+/* File -> window for a whole mapping, zeros beyond EOF. */
+static int map_fill(struct mapping *m)
+{
+	struct node *n = get_node(m->nodeid);
+	char *buf = abuf(m->len);
+	size_t got = 0;
+	int fd, err = 0;
+
+	if (!n || (fd = node_rwfd(n)) < 0) {
+		free(buf);
+		return -EIO;
+	}
+	while (got < m->len) {
+		ssize_t r = pread(fd, buf + got, m->len - got, m->foffset + got);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			err = -errno;
+			break;
+		}
+		if (r == 0)
+			break;
+		got += r;
+	}
+	if (!err) {
+		memset(buf + got, 0, m->len - got);
+		err = full_pwrite(dax_fd, buf, m->len, m->moffset);
+		st.mapped_in_bytes += m->len;
+	}
+	free(buf);
+	return err;
+}
+
+/* Window -> file for a writable mapping, up to EOF only. */
+static int map_writeback(struct mapping *m)
+{
+	struct node *n = get_node(m->nodeid);
+	off_t size;
+	uint64_t len;
+	char *buf;
+	int fd, err;
+
+	if (!m->writable)
+		return 0;
+	if (!n || (fd = node_rwfd(n)) < 0 || (size = file_size(fd)) < 0)
+		return -EIO;
+	if ((uint64_t)size <= m->foffset)
+		return 0;
+	len = (uint64_t)size - m->foffset;
+	if (len > m->len)
+		len = m->len;
+	buf = abuf(m->len);
+	err = full_pread(dax_fd, buf, m->len, m->moffset);
+	if (!err)
+		err = full_pwrite(fd, buf, len, m->foffset);
+	if (!err)
+		st.written_back_bytes += len;
+	free(buf);
+	return err;
+}
+
+/* Put data (or zeros if data is NULL) at device offset moff, read-modify-write of blocks. */
+static int window_put(uint64_t moff, const void *data, uint64_t len)
+{
+	uint64_t a = moff / BLK * BLK, b = (moff + len + BLK - 1) / BLK * BLK;
+	char *buf;
+	int err;
+
+	if (!len)
+		return 0;
+	buf = abuf(b - a);
+	err = full_pread(dax_fd, buf, b - a, a);
+	if (!err) {
+		if (data)
+			memcpy(buf + (moff - a), data, len);
+		else
+			memset(buf + (moff - a), 0, len);
+		err = full_pwrite(dax_fd, buf, b - a, a);
+	}
+	st.window_updates++;
+	free(buf);
+	return err;
+}
+
+/* Apply a change of file bytes [off, off+len) (data, or zeros if NULL) to every mapping. */
+static int window_update(uint64_t nodeid, uint64_t off, uint64_t len, const char *data)
+{
+	size_t i;
+	int err = 0;
+
+	for (i = 0; i < nr_maps && !err; i++) {
+		struct mapping *m = &maps[i];
+		uint64_t s, e;
+
+		if (!m->used || m->nodeid != nodeid)
+			continue;
+		s = off > m->foffset ? off : m->foffset;
+		e = off + len < m->foffset + m->len ? off + len : m->foffset + m->len;
+		if (s >= e)
+			continue;
+		err = window_put(m->moffset + (s - m->foffset), data ? data + (s - off) : NULL,
+				 e - s);
+	}
+	return err;
+}
+
+static int writeback_node(uint64_t nodeid)
+{
+	size_t i;
+	int err = 0;
+
+	for (i = 0; i < nr_maps; i++)
+		if (maps[i].used && (nodeid == 0 || maps[i].nodeid == nodeid)) {
+			int e = map_writeback(&maps[i]);
+
+			if (e && !err)
+				err = e;
+		}
+	return err;
+}
+
+static void drop_node_maps(uint64_t nodeid)
+{
+	size_t i;
+
+	for (i = 0; i < nr_maps; i++)
+		if (maps[i].used && maps[i].nodeid == nodeid) {
+			map_writeback(&maps[i]);
+			maps[i].used = false;
+		}
+}
+
+static int setupmapping(uint64_t nodeid, const struct fuse_setupmapping_in *in)
+{
+	struct node *n = get_node(nodeid);
+	struct mapping *m = NULL;
+	size_t i;
+	int err;
+
+	if (!n)
+		return -ESTALE;
+	if (dax_fd < 0)
+		return -ENOSYS;
+	if (in->len == 0 || in->moffset % BLK || in->len % BLK || in->foffset % BLK ||
+	    in->moffset > dax_size || in->len > dax_size - in->moffset)
+		return -EINVAL;
+	for (i = 0; i < nr_maps; i++) {
+		struct mapping *o = &maps[i];
+
+		if (!o->used || o->moffset + o->len <= in->moffset ||
+		    in->moffset + in->len <= o->moffset)
+			continue;
+		if (o->moffset == in->moffset && o->len == in->len && o->nodeid == nodeid &&
+		    o->foffset == in->foffset) {
+			/* The same range again, e.g. read-only upgraded to writable. */
+			o->writable |= !!(in->flags & FUSE_SETUPMAPPING_FLAG_WRITE);
+			dbg("setupmapping: upgrade moffset=%#" PRIx64 " writable=%d",
+			    (uint64_t)in->moffset, o->writable);
+			return 0;
+		}
+		/* The kernel reuses window space: retire whatever was there. */
+		map_writeback(o);
+		o->used = false;
+	}
+	for (i = 0; i < nr_maps; i++)
+		if (!maps[i].used) {
+			m = &maps[i];
+			break;
+		}
+	if (!m) {
+		struct mapping *nm = realloc(maps, (nr_maps + 64) * sizeof(*maps));
+
+		if (!nm)
+			die("out of memory");
+		maps = nm;
+		memset(maps + nr_maps, 0, 64 * sizeof(*maps));
+		m = &maps[nr_maps];
+		nr_maps += 64;
+	}
+	*m = (struct mapping){ .used = true, .nodeid = nodeid, .foffset = in->foffset,
+			       .len = in->len, .moffset = in->moffset,
+			       .writable = !!(in->flags & FUSE_SETUPMAPPING_FLAG_WRITE) };
+	err = map_fill(m);
+	if (err)
+		m->used = false;
+	st.setupmapping++;
+	dbg("setupmapping: node=%" PRIu64 " foffset=%#" PRIx64 " len=%#" PRIx64
+	    " moffset=%#" PRIx64 " flags=%#" PRIx64 " -> %d", nodeid, (uint64_t)in->foffset,
+	    (uint64_t)in->len, (uint64_t)in->moffset, (uint64_t)in->flags, err);
+	return err;
+}
+
+static int removemapping(const struct fuse_removemapping_in *in,
+			 const struct fuse_removemapping_one *one, size_t avail)
+{
+	uint32_t k;
+	size_t i;
+	int err = 0;
+
+	if ((uint64_t)in->count * sizeof(*one) > avail)
+		return -EINVAL;
+	for (k = 0; k < in->count; k++) {
+		for (i = 0; i < nr_maps; i++) {
+			struct mapping *m = &maps[i];
+
+			if (m->used && m->moffset == one[k].moffset) {
+				int e = map_writeback(m);
+
+				if (e && !err)
+					err = e;
+				m->used = false;
+			}
+		}
+		st.removemapping++;
+		dbg("removemapping: moffset=%#" PRIx64 " len=%#" PRIx64,
+		    (uint64_t)one[k].moffset, (uint64_t)one[k].len);
+	}
+	return err;
+}
+
+/* ---- replies ---- */
+
+static void reply(uint64_t unique, int err, const void *arg, size_t len)
+{
+	struct fuse_out_header oh = { .len = sizeof(oh) + (err ? 0 : len), .error = err,
+				      .unique = unique };
+	struct iovec iov[2] = { { &oh, sizeof(oh) }, { (void *)arg, err ? 0 : len } };
+
+	if (err)
+		st.errors++;
+	if (writev(fuse_fd, iov, 2) < 0 && errno != ENOENT)
+		dbg("reply %" PRIu64 ": %s", unique, strerror(errno));
+}
+
+static void fill_attr(struct fuse_attr *a, const struct stat *s, uint64_t nodeid)
+{
+	memset(a, 0, sizeof(*a));
+	a->ino = nodeid == FUSE_ROOT_ID ? FUSE_ROOT_ID : s->st_ino;
+	a->size = s->st_size;
+	a->blocks = s->st_blocks;
+	a->atime = s->st_atim.tv_sec;
+	a->mtime = s->st_mtim.tv_sec;
+	a->ctime = s->st_ctim.tv_sec;
+	a->atimensec = s->st_atim.tv_nsec;
+	a->mtimensec = s->st_mtim.tv_nsec;
+	a->ctimensec = s->st_ctim.tv_nsec;
+	a->mode = s->st_mode;
+	a->nlink = s->st_nlink;
+	a->uid = s->st_uid;
+	a->gid = s->st_gid;
+	a->rdev = s->st_rdev;
+	a->blksize = 4096;
+}
+
+static int node_stat(struct node *n, struct stat *s)
+{
+	return fstatat(n->fd, "", s, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) ? -errno : 0;
+}
+
+/* Attributes are never cached: the backing directory may be changed behind our back. */
+static void reply_attr(uint64_t unique, uint64_t nodeid)
+{
+	struct node *n = get_node(nodeid);
+	struct fuse_attr_out out;
+	struct stat s;
+	int err = n ? node_stat(n, &s) : -ESTALE;
+
+	memset(&out, 0, sizeof(out));
+	if (!err)
+		fill_attr(&out.attr, &s, nodeid);
+	reply(unique, err, &out, sizeof(out));
+}
+
+static int do_lookup(uint64_t parent, const char *name, struct fuse_entry_out *out)
+{
+	struct node *p = get_node(parent);
+	struct stat s;
+	uint64_t id;
+	int fd;
+
+	memset(out, 0, sizeof(*out));
+	if (!p)
+		return -ESTALE;
+	fd = openat(p->fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstatat(fd, "", &s, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW)) {
+		int e = -errno;
+
+		close(fd);
+		return e;
+	}
+	id = node_add(fd, &s);
+	out->nodeid = id;
+	fill_attr(&out->attr, &s, id);
+	return 0;
+}
+
+/* ---- directory handles ---- */
+
+struct dirh {
+	size_t n;
+	struct { uint64_t ino; uint32_t type; char *name; } *e;
+};
+
+static int do_opendir(struct node *n, uint64_t *fh)
+{
+	int fd = proc_open(n->fd, O_RDONLY | O_DIRECTORY);
+	struct dirh *h;
+	struct dirent *de;
+	DIR *d;
+
+	if (fd < 0)
+		return -errno;
+	d = fdopendir(fd);
+	if (!d) {
+		int e = -errno;
+
+		close(fd);
+		return e;
+	}
+	h = calloc(1, sizeof(*h));
+	if (!h)
+		die("out of memory");
+	while ((de = readdir(d))) {
+		void *ne = realloc(h->e, (h->n + 1) * sizeof(*h->e));
+
+		if (!ne)
+			die("out of memory");
+		h->e = ne;
+		h->e[h->n].ino = de->d_ino;
+		h->e[h->n].type = de->d_type;
+		h->e[h->n].name = strdup(de->d_name);
+		if (!h->e[h->n].name)
+			die("out of memory");
+		h->n++;
+	}
+	closedir(d);
+	*fh = (uint64_t)(uintptr_t)h;
+	return 0;
+}
+
+static void do_readdir(uint64_t unique, const struct fuse_read_in *in)
+{
+	struct dirh *h = (struct dirh *)(uintptr_t)in->fh;
+	size_t size = in->size < MAX_WRITE ? in->size : MAX_WRITE, used = 0, i;
+	char *buf = calloc(1, size);
+
+	if (!buf)
+		die("out of memory");
+	for (i = in->offset; h && i < h->n; i++) {
+		size_t nl = strlen(h->e[i].name);
+		size_t rl = FUSE_DIRENT_ALIGN(FUSE_NAME_OFFSET + nl);
+		struct fuse_dirent *de = (struct fuse_dirent *)(buf + used);
+
+		if (used + rl > size)
+			break;
+		de->ino = h->e[i].ino;
+		de->off = i + 1;
+		de->namelen = nl;
+		de->type = h->e[i].type;
+		memcpy(de->name, h->e[i].name, nl);
+		used += rl;
+	}
+	reply(unique, 0, buf, used);
+	free(buf);
+}
+
+static void free_dirh(uint64_t fh)
+{
+	struct dirh *h = (struct dirh *)(uintptr_t)fh;
+	size_t i;
+
+	if (!h)
+		return;
+	for (i = 0; i < h->n; i++)
+		free(h->e[i].name);
+	free(h->e);
+	free(h);
+}
+
+/* ---- requests ---- */
+
+static int open_flags(uint32_t flags)
+{
+	/* O_APPEND would make pwrite() ignore the kernel's offsets. */
+	return (int)(flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_APPEND | O_DIRECT)) | O_CLOEXEC;
+}
+
+static int do_setattr(uint64_t nodeid, const struct fuse_setattr_in *in)
+{
+	struct node *n = get_node(nodeid);
+	struct timespec ts[2] = { { .tv_nsec = UTIME_OMIT }, { .tv_nsec = UTIME_OMIT } };
+	char path[64];
+
+	if (!n)
+		return -ESTALE;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", n->fd);
+	if ((in->valid & FATTR_MODE) && chmod(path, in->mode))
+		return -errno;
+	if ((in->valid & (FATTR_UID | FATTR_GID)) &&
+	    fchownat(n->fd, "", (in->valid & FATTR_UID) ? in->uid : (uid_t)-1,
+		     (in->valid & FATTR_GID) ? in->gid : (gid_t)-1,
+		     AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW))
+		return -errno;
+	if (in->valid & FATTR_SIZE) {
+		int fd = (in->valid & FATTR_FH) ? (int)in->fh : node_rwfd(n);
+		off_t old;
+
+		if (fd < 0 || (old = file_size(fd)) < 0)
+			return -EIO;
+		if (ftruncate(fd, (off_t)in->size))
+			return -errno;
+		st.setattr++;
+		/* Window bytes from the lower size on are beyond EOF or newly zero. */
+		window_update(nodeid, (uint64_t)old < in->size ? (uint64_t)old : in->size,
+			      UINT64_MAX / 2, NULL);
+	}
+	if (in->valid & FATTR_ATIME)
+		ts[0] = (struct timespec){ in->atime, in->atimensec };
+	if (in->valid & FATTR_ATIME_NOW)
+		ts[0].tv_nsec = UTIME_NOW;
+	if (in->valid & FATTR_MTIME)
+		ts[1] = (struct timespec){ in->mtime, in->mtimensec };
+	if (in->valid & FATTR_MTIME_NOW)
+		ts[1].tv_nsec = UTIME_NOW;
+	if ((in->valid & (FATTR_ATIME | FATTR_MTIME | FATTR_ATIME_NOW | FATTR_MTIME_NOW)) &&
+	    utimensat(AT_FDCWD, path, ts, 0))
+		return -errno;
+	return 0;
+}
+
+static int do_fallocate(uint64_t nodeid, const struct fuse_fallocate_in *in)
+{
+	int fd = (int)in->fh;
+	off_t old = file_size(fd), now;
+
+	if (old < 0)
+		return -EBADF;
+	if (fallocate(fd, (int)in->mode, (off_t)in->offset, (off_t)in->length)) {
+		/* tmpfs has no ZERO_RANGE: a punched hole reads as zeros too. */
+		if (errno != EOPNOTSUPP || !(in->mode & FALLOC_FL_ZERO_RANGE))
+			return -errno;
+		if (fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+			      (off_t)in->offset, (off_t)in->length))
+			return -errno;
+		if (!(in->mode & FALLOC_FL_KEEP_SIZE) &&
+		    (uint64_t)old < in->offset + in->length &&
+		    ftruncate(fd, (off_t)(in->offset + in->length)))
+			return -errno;
+	}
+	st.fallocate++;
+	if (in->mode & (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE))
+		window_update(nodeid, in->offset, in->length, NULL);
+	now = file_size(fd);
+	if (now > old)
+		window_update(nodeid, (uint64_t)old, (uint64_t)(now - old), NULL);
+	return 0;
+}
+
+static void do_init(uint64_t unique, const struct fuse_init_in *in, bool *inited)
+{
+	struct fuse_init_out out;
+	uint64_t offered = in->flags;
+
+	memset(&out, 0, sizeof(out));
+	if (in->major != FUSE_KERNEL_VERSION) {
+		fprintf(stderr, PROG ": kernel FUSE protocol %u.%u, need %u.x\n", in->major,
+			in->minor, FUSE_KERNEL_VERSION);
+		reply(unique, -EPROTO, NULL, 0);
+		return;
+	}
+	if (offered & FUSE_INIT_EXT)
+		offered |= (uint64_t)in->flags2 << 32;
+	out.major = FUSE_KERNEL_VERSION;
+	out.minor = in->minor < FUSE_KERNEL_MINOR_VERSION ? in->minor : FUSE_KERNEL_MINOR_VERSION;
+	out.max_readahead = in->max_readahead;
+	out.max_write = MAX_WRITE;
+	out.max_background = 16;
+	out.congestion_threshold = 12;
+	out.time_gran = 1;
+	/*
+	 * ATOMIC_O_TRUNC: open(O_TRUNC) truncates in OPEN, so fuse_open() takes the DAX
+	 * truncate path. MAP_ALIGNMENT: the kernel offers it when the connection has a DAX
+	 * window; mapping offsets must be 4 KiB aligned (log2 12).
+	 */
+	out.flags = (uint32_t)(offered & (FUSE_ATOMIC_O_TRUNC | FUSE_BIG_WRITES |
+					  FUSE_MAP_ALIGNMENT));
+	if (offered & FUSE_MAP_ALIGNMENT)
+		out.map_alignment = 12;
+	dbg("init: kernel %u.%u flags %#" PRIx64 " dax window %s", in->major, in->minor, offered,
+	    (offered & FUSE_MAP_ALIGNMENT) ? "offered" : "not offered");
+	*inited = true;
+	reply(unique, 0, &out, sizeof(out));
+}
+
+static void handle(const char *req, size_t len)
+{
+	const struct fuse_in_header *h = (const void *)req;
+	const char *arg = req + sizeof(*h);
+	size_t alen = len - sizeof(*h);
+	static bool inited;
+	struct node *n = get_node(h->nodeid);
+	int err = 0;
+
+	st.requests++;
+	dbg("op %u unique %" PRIu64 " node %" PRIu64 " len %u", h->opcode, (uint64_t)h->unique,
+	    (uint64_t)h->nodeid, h->len);
+	if (!inited && h->opcode != FUSE_INIT) {
+		reply(h->unique, -EIO, NULL, 0);
+		return;
+	}
+
+	switch (h->opcode) {
+	case FUSE_INIT:
+		if (alen < offsetof(struct fuse_init_in, flags2))
+			break;
+		do_init(h->unique, (const void *)arg, &inited);
+		return;
+	case FUSE_DESTROY:
+		reply(h->unique, 0, NULL, 0);
+		stop = 1;
+		return;
+	case FUSE_FORGET: {
+		const struct fuse_forget_in *in = (const void *)arg;
+
+		if (n && h->nodeid != FUSE_ROOT_ID) {
+			n->nlookup = in->nlookup > n->nlookup ? 0 : n->nlookup - in->nlookup;
+			if (!n->nlookup) {
+				drop_node_maps(h->nodeid);
+				close(n->fd);
+				if (n->rwfd >= 0)
+					close(n->rwfd);
+				n->used = false;
+			}
+		}
+		return;			/* no reply */
+	}
+	case FUSE_BATCH_FORGET: {
+		const struct fuse_batch_forget_in *in = (const void *)arg;
+		const struct fuse_forget_one *one = (const void *)(in + 1);
+		uint32_t i;
+
+		if (alen < sizeof(*in) || (uint64_t)in->count * sizeof(*one) > alen - sizeof(*in))
+			return;
+		for (i = 0; i < in->count; i++) {
+			struct node *fn = get_node(one[i].nodeid);
+
+			if (!fn || one[i].nodeid == FUSE_ROOT_ID)
+				continue;
+			fn->nlookup = one[i].nlookup > fn->nlookup ? 0 : fn->nlookup - one[i].nlookup;
+			if (!fn->nlookup) {
+				drop_node_maps(one[i].nodeid);
+				close(fn->fd);
+				if (fn->rwfd >= 0)
+					close(fn->rwfd);
+				fn->used = false;
+			}
+		}
+		return;
+	}
+	case FUSE_INTERRUPT:
+		return;			/* requests are answered promptly anyway */
+	case FUSE_LOOKUP: {
+		struct fuse_entry_out out;
+
+		err = do_lookup(h->nodeid, arg, &out);
+		reply(h->unique, err, &out, sizeof(out));
+		return;
+	}
+	case FUSE_GETATTR:
+		reply_attr(h->unique, h->nodeid);
+		return;
+	case FUSE_SETATTR:
+		err = do_setattr(h->nodeid, (const void *)arg);
+		if (err)
+			break;
+		reply_attr(h->unique, h->nodeid);
+		return;
+	case FUSE_OPEN: {
+		const struct fuse_open_in *in = (const void *)arg;
+		struct fuse_open_out out = { 0 };
+		int fd;
+
+		if (!n) {
+			err = -ESTALE;
+			break;
+		}
+		fd = proc_open(n->fd, open_flags(in->flags));
+		if (fd < 0) {
+			err = -errno;
+			break;
+		}
+		if (in->flags & O_TRUNC) {
+			st.open_trunc++;
+			window_update(h->nodeid, 0, UINT64_MAX / 2, NULL);
+		}
+		out.fh = (uint64_t)fd;
+		reply(h->unique, 0, &out, sizeof(out));
+		return;
+	}
+	case FUSE_CREATE: {
+		const struct fuse_create_in *in = (const void *)arg;
+		const char *name = (const char *)(in + 1);
+		struct {
+			struct fuse_entry_out e;
+			struct fuse_open_out o;
+		} out;
+		int fd;
+
+		memset(&out, 0, sizeof(out));
+		if (!n) {
+			err = -ESTALE;
+			break;
+		}
+		fd = openat(n->fd, name, open_flags(in->flags) | O_CREAT, in->mode & ~in->umask);
+		if (fd < 0) {
+			err = -errno;
+			break;
+		}
+		err = do_lookup(h->nodeid, name, &out.e);
+		if (err) {
+			close(fd);
+			break;
+		}
+		out.o.fh = (uint64_t)fd;
+		reply(h->unique, 0, &out, sizeof(out));
+		return;
+	}
+	case FUSE_MKNOD: {
+		const struct fuse_mknod_in *in = (const void *)arg;
+		struct fuse_entry_out out;
+
+		if (!n) {
+			err = -ESTALE;
+			break;
+		}
+		if (mknodat(n->fd, (const char *)(in + 1), in->mode & ~in->umask, in->rdev)) {
+			err = -errno;
+			break;
+		}
+		err = do_lookup(h->nodeid, (const char *)(in + 1), &out);
+		reply(h->unique, err, &out, sizeof(out));
+		return;
+	}
+	case FUSE_MKDIR: {
+		const struct fuse_mkdir_in *in = (const void *)arg;
+		struct fuse_entry_out out;
+
+		if (!n) {
+			err = -ESTALE;
+			break;
+		}
+		if (mkdirat(n->fd, (const char *)(in + 1), in->mode & ~in->umask)) {
+			err = -errno;
+			break;
+		}
+		err = do_lookup(h->nodeid, (const char *)(in + 1), &out);
+		reply(h->unique, err, &out, sizeof(out));
+		return;
+	}
+	case FUSE_UNLINK:
+	case FUSE_RMDIR:
+		if (!n)
+			err = -ESTALE;
+		else if (unlinkat(n->fd, arg, h->opcode == FUSE_RMDIR ? AT_REMOVEDIR : 0))
+			err = -errno;
+		break;
+	case FUSE_READ: {
+		const struct fuse_read_in *in = (const void *)arg;
+		size_t size = in->size < MAX_WRITE ? in->size : MAX_WRITE;
+		char *buf = malloc(size ? size : 1);
+		ssize_t r;
+
+		if (!buf)
+			die("out of memory");
+		writeback_node(h->nodeid);
+		r = pread((int)in->fh, buf, size, (off_t)in->offset);
+		st.read++;
+		reply(h->unique, r < 0 ? -errno : 0, buf, r < 0 ? 0 : (size_t)r);
+		free(buf);
+		return;
+	}
+	case FUSE_WRITE: {
+		const struct fuse_write_in *in = (const void *)arg;
+		const char *data = (const char *)(in + 1);
+		struct fuse_write_out out = { 0 };
+		ssize_t r;
+
+		if (alen < sizeof(*in) || in->size > alen - sizeof(*in)) {
+			err = -EINVAL;
+			break;
+		}
+		r = pwrite((int)in->fh, data, in->size, (off_t)in->offset);
+		if (r < 0) {
+			err = -errno;
+			break;
+		}
+		st.write++;
+		window_update(h->nodeid, in->offset, (uint64_t)r, data);
+		out.size = (uint32_t)r;
+		reply(h->unique, 0, &out, sizeof(out));
+		return;
+	}
+	case FUSE_FLUSH:
+		err = writeback_node(h->nodeid);
+		break;
+	case FUSE_FSYNC: {
+		const struct fuse_fsync_in *in = (const void *)arg;
+
+		err = writeback_node(h->nodeid);
+		if (!err && fsync((int)in->fh))
+			err = -errno;
+		break;
+	}
+	case FUSE_RELEASE: {
+		const struct fuse_release_in *in = (const void *)arg;
+
+		close((int)in->fh);
+		break;
+	}
+	case FUSE_FALLOCATE:
+		err = do_fallocate(h->nodeid, (const void *)arg);
+		break;
+	case FUSE_OPENDIR: {
+		struct fuse_open_out out = { 0 };
+
+		if (!n) {
+			err = -ESTALE;
+			break;
+		}
+		err = do_opendir(n, &out.fh);
+		reply(h->unique, err, &out, sizeof(out));
+		return;
+	}
+	case FUSE_READDIR:
+		do_readdir(h->unique, (const void *)arg);
+		return;
+	case FUSE_RELEASEDIR:
+		free_dirh(((const struct fuse_release_in *)arg)->fh);
+		break;
+	case FUSE_FSYNCDIR:
+		break;
+	case FUSE_STATFS: {
+		struct fuse_statfs_out out;
+		struct statvfs sv;
+
+		memset(&out, 0, sizeof(out));
+		if (fstatvfs(nodes[FUSE_ROOT_ID].fd, &sv)) {
+			err = -errno;
+			break;
+		}
+		out.st.blocks = sv.f_blocks;
+		out.st.bfree = sv.f_bfree;
+		out.st.bavail = sv.f_bavail;
+		out.st.files = sv.f_files;
+		out.st.ffree = sv.f_ffree;
+		out.st.bsize = sv.f_bsize;
+		out.st.frsize = sv.f_frsize;
+		out.st.namelen = sv.f_namemax;
+		reply(h->unique, 0, &out, sizeof(out));
+		return;
+	}
+	case FUSE_SETUPMAPPING:
+		if (alen < sizeof(struct fuse_setupmapping_in)) {
+			err = -EINVAL;
+			break;
+		}
+		err = setupmapping(h->nodeid, (const void *)arg);
+		break;
+	case FUSE_REMOVEMAPPING: {
+		const struct fuse_removemapping_in *in = (const void *)arg;
+
+		if (alen < sizeof(*in)) {
+			err = -EINVAL;
+			break;
+		}
+		err = removemapping(in, (const void *)(in + 1), alen - sizeof(*in));
+		break;
+	}
+	default:
+		err = -ENOSYS;
+		break;
+	}
+	reply(h->unique, err, NULL, 0);
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: " PROG " [--daxdev DEV] [--debug] BACKING_DIR MOUNTPOINT\n"
+		"  -x, --daxdev DEV  use block device DEV (e.g. /dev/pmem0) as DAX window (dax=always)\n"
+		"  -d, --debug       log every request to stderr\n"
+		"  -h, --help        this text\n"
+		"Serves BACKING_DIR at MOUNTPOINT until unmounted; then prints a JSON summary.\n");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "daxdev", required_argument, NULL, 'x' },
+		{ "debug", no_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *daxdev = NULL, *backing, *mnt;
+	char mopts[PATH_MAX + 256];
+	struct sigaction sa;
+	struct stat s;
+	char *buf;
+	int c, rootfd, ret = 0;
+
+	opterr = 0;	/* one line of our own instead of getopt's */
+	while ((c = getopt_long(argc, argv, "x:dh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'x':
+			daxdev = optarg;
+			break;
+		case 'd':
+			debug = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			fprintf(stderr, PROG ": bad option or missing argument: %s (try --help)\n",
+				argv[optind - 1]);
+			return 2;
+		}
+	}
+	if (argc - optind != 2) {
+		fprintf(stderr, PROG ": need BACKING_DIR and MOUNTPOINT (try --help)\n");
+		return 2;
+	}
+	backing = argv[optind];
+	mnt = argv[optind + 1];
+	if (strchr(backing, ',') || (daxdev && strchr(daxdev, ','))) {
+		fprintf(stderr, PROG ": paths must not contain ','\n");
+		return 2;
+	}
+
+	rootfd = open(backing, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0 || fstat(rootfd, &s))
+		die("backing directory %s: %s", backing, strerror(errno));
+	if (daxdev) {
+		dax_fd = open(daxdev, O_RDWR | O_DIRECT | O_CLOEXEC);
+		if (dax_fd < 0)
+			die("daxdev %s: %s", daxdev, strerror(errno));
+		if (ioctl(dax_fd, BLKGETSIZE64, &dax_size) || dax_size < 2u << 20)
+			die("daxdev %s: not a block device of at least 2 MiB", daxdev);
+	}
+	nr_nodes = 16;
+	nodes = calloc(nr_nodes, sizeof(*nodes));
+	if (!nodes)
+		die("out of memory");
+	nodes[FUSE_ROOT_ID] = (struct node){ .used = true, .fd = rootfd, .rwfd = -1,
+					     .dev = s.st_dev, .ino = s.st_ino, .nlookup = 1 };
+
+	fuse_fd = open("/dev/fuse", O_RDWR | O_CLOEXEC);
+	if (fuse_fd < 0)
+		die("/dev/fuse: %s", strerror(errno));
+	snprintf(mopts, sizeof(mopts),
+		 "fd=%d,rootmode=%o,user_id=%u,group_id=%u,allow_other,default_permissions%s%s",
+		 fuse_fd, S_IFDIR, getuid(), getgid(), daxdev ? ",dax=always,daxdev=" : "",
+		 daxdev ? daxdev : "");
+	if (mount(PROG, mnt, "fuse." PROG, MS_NOSUID | MS_NODEV, mopts))
+		die("mount %s (%s): %s", mnt, mopts, strerror(errno));
+	dbg("mounted %s on %s with %s", backing, mnt, mopts);
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;	/* no SA_RESTART: a signal ends the read() */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	buf = malloc(BUF_SIZE);
+	if (!buf)
+		die("out of memory");
+	while (!stop) {
+		ssize_t r = read(fuse_fd, buf, BUF_SIZE);
+
+		if (r < 0) {
+			if (errno == EINTR || errno == EAGAIN || errno == ENOENT)
+				continue;
+			if (errno == ENODEV)	/* unmounted, or the connection was aborted */
+				break;
+			fprintf(stderr, PROG ": read /dev/fuse: %s\n", strerror(errno));
+			ret = 1;
+			break;
+		}
+		if ((size_t)r < sizeof(struct fuse_in_header) ||
+		    ((struct fuse_in_header *)buf)->len != (uint32_t)r) {
+			fprintf(stderr, PROG ": short request (%zd bytes)\n", r);
+			ret = 1;
+			break;
+		}
+		handle(buf, (size_t)r);
+	}
+	/* The kernel will not send REMOVEMAPPING after the connection ended. */
+	if (writeback_node(0)) {
+		fprintf(stderr, PROG ": writing the DAX window back failed\n");
+		ret = 1;
+	}
+	printf("{\"requests\":%" PRIu64 ",\"error_replies\":%" PRIu64 ",\"setupmapping\":%" PRIu64
+	       ",\"removemapping\":%" PRIu64 ",\"mapped_in_bytes\":%" PRIu64
+	       ",\"written_back_bytes\":%" PRIu64 ",\"window_updates\":%" PRIu64
+	       ",\"read\":%" PRIu64 ",\"write\":%" PRIu64 ",\"setattr_size\":%" PRIu64
+	       ",\"fallocate\":%" PRIu64 ",\"open_trunc\":%" PRIu64 ",\"dax\":%s}\n",
+	       st.requests, st.errors, st.setupmapping, st.removemapping, st.mapped_in_bytes,
+	       st.written_back_bytes, st.window_updates, st.read, st.write, st.setattr,
+	       st.fallocate, st.open_trunc, dax_fd >= 0 ? "true" : "false");
+	fflush(stdout);
+	free(buf);
+	return ret;
+}
