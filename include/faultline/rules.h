@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * faultline's violation rules as pure functions. The BPF programs call them to
+ * decide in the kernel; the host unit tests call the very same code. Nothing
+ * here may loop without a fixed bound or touch memory other than its arguments.
+ */
+#ifndef FAULTLINE_RULES_H
+#define FAULTLINE_RULES_H
+
+#include "abi.h"
+
+#ifndef __always_inline
+#define __always_inline inline __attribute__((always_inline))
+#endif
+
+/* rw_semaphore.count and .owner bits (kernel/locking/rwsem.c, 5.3+) */
+#define FL_RWSEM_WRITER_LOCKED	(1ULL << 0)
+#define FL_RWSEM_READER_SHIFT	8
+#define FL_RWSEM_READ_FAILED	(1ULL << 63)
+#define FL_RWSEM_READER_MASK	(~((1ULL << FL_RWSEM_READER_SHIFT) - 1) & ~FL_RWSEM_READ_FAILED)
+#define FL_RWSEM_READER_OWNED	(1ULL << 0)
+/* owner's low bits are flags; task_struct is at least 64-byte aligned */
+#define FL_RWSEM_OWNER_FLAGS	7ULL
+
+/* kernel dev_t (MINORBITS 20) */
+#define FL_DEV_MAJOR(dev)	((__u32)(dev) >> 20)
+#define FL_DEV_MINOR(dev)	((__u32)(dev) & 0xfffff)
+
+/* fallocate(2) mode bits (include/uapi/linux/falloc.h) */
+#define FL_FALLOC_KEEP_SIZE	0x01
+#define FL_FALLOC_PUNCH_HOLE	0x02
+#define FL_FALLOC_COLLAPSE	0x08
+#define FL_FALLOC_ZERO_RANGE	0x10
+#define FL_FALLOC_INSERT	0x20
+
+enum fl_verdict {
+	FL_OK,
+	FL_BAD,
+	FL_UNKNOWN,
+};
+
+/*
+ * Decode an rw_semaphore into who holds it, as seen by task @self.
+ * A writer bit wins over a reader count: a reader that lost the race with a
+ * writer still has its bias in count until it backs out.
+ */
+static __always_inline enum fl_lock fl_rwsem_decode(__u64 count, __u64 owner, __u64 self)
+{
+	__u64 task = owner & ~FL_RWSEM_OWNER_FLAGS;
+
+	if (count & FL_RWSEM_WRITER_LOCKED)
+		return task == self ? FL_LOCK_EXCL_SELF : FL_LOCK_EXCL_OTHER;
+	if (count & FL_RWSEM_READER_MASK) {
+		if ((owner & FL_RWSEM_READER_OWNED) && task == self)
+			return FL_LOCK_SHARED_SELF;
+		return FL_LOCK_SHARED;
+	}
+	return FL_LOCK_NONE;
+}
+
+/*
+ * I1: a DAX fault must run with the lock held shared or exclusive. Readers we
+ * cannot attribute (FL_LOCK_SHARED) count as held: the fault path takes the
+ * lock before the hook fires, so the only way to see readers without being
+ * one is another reader overlapping ours, which is legal.
+ */
+static __always_inline enum fl_verdict fl_fault_lock_verdict(enum fl_lock lock)
+{
+	switch (lock) {
+	case FL_LOCK_SHARED:
+	case FL_LOCK_SHARED_SELF:
+	case FL_LOCK_EXCL_SELF:
+		return FL_OK;
+	case FL_LOCK_NONE:
+	case FL_LOCK_EXCL_OTHER:
+		return FL_BAD;
+	default:
+		return FL_UNKNOWN;
+	}
+}
+
+/* I2/I4: a teardown must hold the lock exclusive itself. */
+static __always_inline enum fl_verdict fl_teardown_lock_verdict(enum fl_lock lock)
+{
+	switch (lock) {
+	case FL_LOCK_EXCL_SELF:
+		return FL_OK;
+	case FL_LOCK_NONE:
+	case FL_LOCK_SHARED:
+	case FL_LOCK_SHARED_SELF:
+	case FL_LOCK_EXCL_OTHER:
+		return FL_BAD;
+	default:
+		return FL_UNKNOWN;
+	}
+}
+
+static __always_inline __u64 fl_add_sat(__u64 a, __u64 b)
+{
+	return a + b < a ? FL_EOF : a + b;
+}
+
+/* Half-open byte ranges overlap at page granularity; empty ranges never do. */
+static __always_inline int fl_pages_overlap(__u64 a_start, __u64 a_end,
+					    __u64 b_start, __u64 b_end)
+{
+	__u64 a_first, a_last, b_first, b_last;
+
+	if (a_start >= a_end || b_start >= b_end)
+		return 0;
+	a_first = a_start >> FL_PAGE_SHIFT;
+	b_first = b_start >> FL_PAGE_SHIFT;
+	a_last = a_end == FL_EOF ? FL_EOF : (a_end - 1) >> FL_PAGE_SHIFT;
+	b_last = b_end == FL_EOF ? FL_EOF : (b_end - 1) >> FL_PAGE_SHIFT;
+	return a_first <= b_last && b_first <= a_last;
+}
+
+/* Time intervals [begin, end); end 0 means still in flight. */
+static __always_inline int fl_times_overlap(__u64 a_begin, __u64 a_end,
+					    __u64 b_begin, __u64 b_end)
+{
+	int a_before_b_ends = b_end == 0 || a_begin < b_end;
+	int b_before_a_ends = a_end == 0 || b_begin < a_end;
+
+	return a_before_b_ends && b_before_a_ends;
+}
+
+/* Bytes a DAX fault of 2^order pages at page offset @pgoff maps. */
+static __always_inline void fl_fault_range(__u64 pgoff, __u32 order,
+					   __u64 *start, __u64 *end)
+{
+	__u64 first = pgoff & ~((1ULL << (order & 31)) - 1);
+
+	*start = first << FL_PAGE_SHIFT;
+	*end = (first + (1ULL << (order & 31))) << FL_PAGE_SHIFT;
+}
+
+/* Which operation a fallocate(2) mode is. */
+static __always_inline enum fl_op fl_fallocate_op(__u32 mode)
+{
+	if (mode & FL_FALLOC_PUNCH_HOLE)
+		return FL_OP_PUNCH_HOLE;
+	if (mode & FL_FALLOC_ZERO_RANGE)
+		return FL_OP_ZERO_RANGE;
+	if (mode & (FL_FALLOC_COLLAPSE | FL_FALLOC_INSERT))
+		return FL_OP_COLLAPSE_RANGE;
+	return FL_OP_FALLOCATE;
+}
+
+/*
+ * The byte range an operation tears down.
+ *   truncate: @a is the new size, @old_size the size before (FL_EOF if unknown,
+ *             which counts as shrinking); everything from the new size on.
+ *   punch hole, zero range: @a offset, @b length.
+ *   collapse/insert range: from @a to the end of the file.
+ *   O_TRUNC: the whole file.
+ *   reclaim: [@a, @b).
+ * Growing truncates and plain allocations tear nothing down: empty range.
+ */
+static __always_inline void fl_op_range(enum fl_op op, __u64 a, __u64 b, __u64 old_size,
+					__u64 *start, __u64 *end)
+{
+	switch (op) {
+	case FL_OP_TRUNCATE:
+		*start = a;
+		*end = a < old_size ? FL_EOF : a;
+		break;
+	case FL_OP_PUNCH_HOLE:
+	case FL_OP_ZERO_RANGE:
+		*start = a;
+		*end = fl_add_sat(a, b);
+		break;
+	case FL_OP_COLLAPSE_RANGE:
+		*start = a;
+		*end = FL_EOF;
+		break;
+	case FL_OP_OTRUNC:
+		*start = 0;
+		*end = FL_EOF;
+		break;
+	case FL_OP_RECLAIM:
+		*start = a;
+		*end = b;
+		break;
+	default:
+		*start = 0;
+		*end = 0;
+		break;
+	}
+}
+
+/* Does this operation tear anything down, and so need the lock exclusive (I2)? */
+static __always_inline int fl_op_tears_down(__u64 start, __u64 end)
+{
+	return start < end;
+}
+
+static __always_inline enum fl_violation_kind fl_teardown_violation(enum fl_op op)
+{
+	return op == FL_OP_RECLAIM ? FL_VIO_UNSERIALIZED_RECLAIM : FL_VIO_UNSERIALIZED_TRUNCATE;
+}
+
+/*
+ * I3, observed: a fault and a teardown on one inode overlapped in pages and in
+ * time. Intervals from hooks are wider than the critical sections they bound
+ * (an fexit fires after the unlock), so an overlap is only a race when at least
+ * one side did not hold the lock as it must: with both sides locked, the lock
+ * itself proves the critical sections were disjoint.
+ */
+static __always_inline int fl_is_race(const struct fl_side *fault, const struct fl_side *op)
+{
+	if (!fl_times_overlap(fault->ts_begin, fault->ts_end, op->ts_begin, op->ts_end))
+		return 0;
+	if (!fl_pages_overlap(fault->start, fault->end, op->start, op->end))
+		return 0;
+	return fl_fault_lock_verdict((enum fl_lock)fault->lock) == FL_BAD ||
+	       fl_teardown_lock_verdict((enum fl_lock)op->lock) == FL_BAD;
+}
+
+/*
+ * Early filter: which counter says why an inode is dropped, FL_CTR__COUNT to
+ * keep it. Inodes that are neither FUSE nor DAX are never of interest; the
+ * options narrow further to FUSE-only or DAX-only.
+ */
+static __always_inline enum fl_counter fl_filter(__u32 flags, int want_fuse, int want_dax)
+{
+	if (!(flags & (FL_F_FUSE | FL_F_DAX)))
+		return FL_CTR_FILTERED_NOT_FUSE;	/* and not DAX either */
+	if (want_fuse && !(flags & FL_F_FUSE))
+		return FL_CTR_FILTERED_NOT_FUSE;
+	if (want_dax && !(flags & FL_F_DAX))
+		return FL_CTR_FILTERED_NOT_DAX;
+	return FL_CTR__COUNT;
+}
+
+/* Which inodes the invariants apply to: DAX inodes (I1-I4 are about DAX). */
+static __always_inline int fl_invariants_apply(__u32 flags)
+{
+	return (flags & FL_F_DAX) != 0;
+}
+
+#endif /* FAULTLINE_RULES_H */

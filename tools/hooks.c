@@ -1,0 +1,422 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+#include <bpf/libbpf.h>
+#include "hooks.h"
+#include "names.h"
+#include "probe.skel.h"
+
+bool fl_verbose;
+
+#define FN(...) .funcs = { __VA_ARGS__ }
+#define TP(b, e) .tps = { b, e }
+
+const struct fl_hook_desc fl_hooks[FL_HOOK__COUNT] = {
+	[FL_HOOK_DAX_PTE_FAULT] = { FL_HOOK_DAX_PTE_FAULT, FL_HC_FAULT_TP,
+		TP("dax_pte_fault", "dax_pte_fault_done"), .prog = "dax_pte_fault", .serves = "I1 I3" },
+	[FL_HOOK_DAX_PMD_FAULT] = { FL_HOOK_DAX_PMD_FAULT, FL_HC_FAULT_TP,
+		TP("dax_pmd_fault", "dax_pmd_fault_done"), .prog = "dax_pmd_fault", .serves = "I1 I3" },
+	[FL_HOOK_FUSE_DAX_FAULT] = { FL_HOOK_FUSE_DAX_FAULT, FL_HC_FAULT_ENTRY,
+		FN("fuse_dax_fault"), .prog = "fuse_dax_fault", .serves = "fault names" },
+	[FL_HOOK_FUSE_DAX_HUGE_FAULT] = { FL_HOOK_FUSE_DAX_HUGE_FAULT, FL_HC_FAULT_ENTRY,
+		FN("fuse_dax_huge_fault"), .prog = "fuse_dax_huge_fault", .serves = "fault names" },
+	[FL_HOOK_FUSE_DAX_PAGE_MKWRITE] = { FL_HOOK_FUSE_DAX_PAGE_MKWRITE, FL_HC_FAULT_ENTRY,
+		FN("fuse_dax_page_mkwrite"), .prog = "fuse_dax_page_mkwrite", .serves = "fault names" },
+	[FL_HOOK_FUSE_DAX_PFN_MKWRITE] = { FL_HOOK_FUSE_DAX_PFN_MKWRITE, FL_HC_FAULT_ENTRY,
+		FN("fuse_dax_pfn_mkwrite"), .prog = "fuse_dax_pfn_mkwrite", .serves = "fault names" },
+	[FL_HOOK_FUSE_DO_SETATTR] = { FL_HOOK_FUSE_DO_SETATTR, FL_HC_OP,
+		FN("fuse_do_setattr"), .prog = "fuse_do_setattr", .serves = "I3" },
+	[FL_HOOK_FUSE_FILE_FALLOCATE] = { FL_HOOK_FUSE_FILE_FALLOCATE, FL_HC_OP,
+		FN("fuse_file_fallocate"), .prog = "fuse_file_fallocate", .serves = "I3" },
+	/* 5.10 and 6.1 do the work in fuse_open_common(); 6.12 in fuse_open() */
+	[FL_HOOK_FUSE_OPEN] = { FL_HOOK_FUSE_OPEN, FL_HC_OP,
+		FN("fuse_open_common", "fuse_open"), .prog = "fuse_open", .serves = "I3" },
+	[FL_HOOK_FUSE_DAX_BREAK_LAYOUTS] = { FL_HOOK_FUSE_DAX_BREAK_LAYOUTS, FL_HC_TEARDOWN,
+		FN("fuse_dax_break_layouts"), .prog = "fuse_dax_break_layouts", .serves = "I2 I3" },
+	[FL_HOOK_TRUNCATE_PAGECACHE] = { FL_HOOK_TRUNCATE_PAGECACHE, FL_HC_TEARDOWN,
+		FN("truncate_pagecache"), .prog = "truncate_pagecache", .serves = "I2 I3" },
+	[FL_HOOK_TRUNCATE_PAGECACHE_RANGE] = { FL_HOOK_TRUNCATE_PAGECACHE_RANGE, FL_HC_TEARDOWN,
+		FN("truncate_pagecache_range"), .prog = "truncate_pagecache_range", .serves = "I2 I3" },
+	[FL_HOOK_FUSE_DAX_RECLAIM] = { FL_HOOK_FUSE_DAX_RECLAIM, FL_HC_TEARDOWN,
+		FN("reclaim_one_dmap_locked"), .prog = "fuse_dax_reclaim", .serves = "I4" },
+	[FL_HOOK_FUSE_REQUEST] = { FL_HOOK_FUSE_REQUEST, FL_HC_FUSE_TP,
+		TP("fuse_request_send", "fuse_request_end"), .prog = "fuse_request", .serves = "I2 I3" },
+	[FL_HOOK_SYS_TRUNCATE] = { FL_HOOK_SYS_TRUNCATE, FL_HC_SYSCALL,
+		TP("sys_enter_truncate", "sys_exit_truncate"), .prog = "sys_truncate", .serves = "I3" },
+	[FL_HOOK_SYS_FTRUNCATE] = { FL_HOOK_SYS_FTRUNCATE, FL_HC_SYSCALL,
+		TP("sys_enter_ftruncate", "sys_exit_ftruncate"), .prog = "sys_ftruncate", .serves = "I3" },
+	[FL_HOOK_SYS_FALLOCATE] = { FL_HOOK_SYS_FALLOCATE, FL_HC_SYSCALL,
+		TP("sys_enter_fallocate", "sys_exit_fallocate"), .prog = "sys_fallocate", .serves = "I3" },
+	[FL_HOOK_SYS_OPEN] = { FL_HOOK_SYS_OPEN, FL_HC_SYSCALL,
+		TP("sys_enter_open", "sys_exit_open"), .prog = "sys_open", .serves = "I3" },
+	[FL_HOOK_SYS_OPENAT] = { FL_HOOK_SYS_OPENAT, FL_HC_SYSCALL,
+		TP("sys_enter_openat", "sys_exit_openat"), .prog = "sys_openat", .serves = "I3" },
+};
+
+const char *fl_inv_name(enum fl_inv inv)
+{
+	static const char *const n[FL_INV__COUNT] = { "I1", "I2", "I3", "I4" };
+
+	return inv < FL_INV__COUNT ? n[inv] : "?";
+}
+
+const char *fl_coverage_name(enum fl_coverage cov)
+{
+	static const char *const n[] = { "unchecked", "partial", "checked" };
+
+	return cov <= FL_COV_CHECKED ? n[cov] : "?";
+}
+
+static int quiet_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	return 0;
+}
+
+static int verbose_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	return vfprintf(stderr, fmt, ap);
+}
+
+static void errstr(int err, char *buf, size_t len)
+{
+	if (err == -EPERM)
+		snprintf(buf, len, "EPERM (the kernel refuses BPF trampolines here)");
+	else
+		snprintf(buf, len, "%s", strerror(-err));
+}
+
+/* Can an fentry program load against @func? 0 or -errno. */
+static int try_fentry(const char *func)
+{
+	libbpf_print_fn_t old = libbpf_set_print(fl_verbose ? verbose_print : quiet_print);
+	struct probe_bpf *skel = probe_bpf__open();
+	int err;
+
+	if (!skel) {
+		err = -errno;
+		goto out;
+	}
+	bpf_program__set_autoload(skel->progs.probe_kprobe, false);
+	err = bpf_program__set_attach_target(skel->progs.probe_fentry, 0, func);
+	if (!err)
+		err = probe_bpf__load(skel);
+	probe_bpf__destroy(skel);
+out:
+	libbpf_set_print(old);
+	return err;
+}
+
+/* Can a kprobe attach at @func? 0 or -errno. */
+static int try_kprobe(const char *func)
+{
+	libbpf_print_fn_t old = libbpf_set_print(fl_verbose ? verbose_print : quiet_print);
+	struct probe_bpf *skel = probe_bpf__open();
+	struct bpf_link *link;
+	int err;
+
+	if (!skel) {
+		err = -errno;
+		goto out;
+	}
+	bpf_program__set_autoload(skel->progs.probe_fentry, false);
+	err = probe_bpf__load(skel);
+	if (!err) {
+		link = bpf_program__attach_kprobe(skel->progs.probe_kprobe, false, func);
+		err = link ? 0 : -errno;
+		bpf_link__destroy(link);
+	}
+	probe_bpf__destroy(skel);
+out:
+	libbpf_set_print(old);
+	return err;
+}
+
+static bool kernel_has_kprobes(void)
+{
+	return !access("/sys/bus/event_source/devices/kprobe/type", F_OK) ||
+	       !access("/sys/kernel/tracing/kprobe_events", F_OK) ||
+	       !access("/sys/kernel/debug/tracing/kprobe_events", F_OK);
+}
+
+static bool syscall_tp_exists(const char *name)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "/sys/kernel/tracing/events/syscalls/%s/id", name);
+	if (!access(path, R_OK))
+		return true;
+	snprintf(path, sizeof(path), "/sys/kernel/debug/tracing/events/syscalls/%s/id", name);
+	return !access(path, R_OK);
+}
+
+static void kernel_version(int *major, int *minor)
+{
+	struct utsname u;
+
+	*major = *minor = 0;
+	if (!uname(&u))
+		sscanf(u.release, "%d.%d", major, minor);
+}
+
+static void plan_layout(struct fl_plan *p, const struct fl_kbtf *k)
+{
+	int r;
+
+	if (!fl_kbtf_has_kernel_types(k)) {
+		p->layout = FL_LAYOUT_UNKNOWN;
+		snprintf(p->layout_detail, sizeof(p->layout_detail),
+			 "no kernel BTF (/sys/kernel/btf/vmlinux missing): lock state unreadable");
+		return;
+	}
+	if (fl_kbtf_member_exists(k, "address_space", "invalidate_lock") == 1) {
+		p->layout = FL_LAYOUT_INVALIDATE_LOCK;
+		snprintf(p->layout_detail, sizeof(p->layout_detail),
+			 "inode->i_mapping->invalidate_lock (5.15+, every filesystem)");
+		return;
+	}
+	r = fl_kbtf_member_exists(k, "fuse_inode", "i_mmap_sem");
+	if (r == 1) {
+		p->layout = FL_LAYOUT_I_MMAP_SEM;
+		snprintf(p->layout_detail, sizeof(p->layout_detail),
+			 "fuse_inode::i_mmap_sem (5.10-5.14, the seed patch's lock)%s",
+			 k->custom ? ", types from --btf" : "");
+	} else if (r == 0) {
+		p->layout = FL_LAYOUT_NONE;
+		snprintf(p->layout_detail, sizeof(p->layout_detail),
+			 "fuse_inode has no i_mmap_sem and address_space no invalidate_lock: this kernel lacks the seed patch");
+	} else {
+		p->layout = FL_LAYOUT_UNKNOWN;
+		snprintf(p->layout_detail, sizeof(p->layout_detail),
+			 "fuse_inode is in no BTF (fuse.ko has none): FUSE lock state unreadable; pass --btf FILE with fuse.ko's types");
+	}
+}
+
+static void plan_function(struct fl_plan *p, const struct fl_hook_desc *d,
+			  const struct fl_ksyms *ks, bool kprobes)
+{
+	struct fl_hook_plan *hp = &p->hooks[d->hook];
+	const char *func = NULL;
+	char why[96];
+	int err;
+
+	if (p->forced == FL_MODE_TRACEPOINT) {
+		snprintf(hp->reason, sizeof(hp->reason), "tracepoint-only mode");
+		return;
+	}
+	for (int i = 0; i < 3 && d->funcs[i]; i++) {
+		if (fl_ksyms_has_func(ks, d->funcs[i])) {
+			func = d->funcs[i];
+			break;
+		}
+	}
+	if (!func) {
+		snprintf(hp->reason, sizeof(hp->reason), "%s not in this kernel (not built, not loaded, or inlined)",
+			 d->funcs[0]);
+		return;
+	}
+	snprintf(hp->target, sizeof(hp->target), "%s", func);
+
+	if (p->forced != FL_MODE_KPROBE) {
+		if (p->fentry_status[0]) {
+			snprintf(hp->reason, sizeof(hp->reason), "fentry: %s", p->fentry_status);
+		} else if ((err = try_fentry(func))) {
+			errstr(err, why, sizeof(why));
+			snprintf(hp->reason, sizeof(hp->reason), "fentry: %s", why);
+		} else {
+			hp->mode = FL_MODE_FENTRY;
+			return;
+		}
+		if (p->forced == FL_MODE_FENTRY)
+			return;
+	}
+	if (!kprobes) {
+		snprintf(hp->reason + strlen(hp->reason), sizeof(hp->reason) - strlen(hp->reason),
+			 "%skprobe: %s", hp->reason[0] ? "; " : "", p->kprobe_status);
+		return;
+	}
+	err = try_kprobe(func);
+	if (err) {
+		errstr(err, why, sizeof(why));
+		snprintf(hp->reason + strlen(hp->reason), sizeof(hp->reason) - strlen(hp->reason),
+			 "%skprobe: %s", hp->reason[0] ? "; " : "", why);
+		return;
+	}
+	hp->mode = FL_MODE_KPROBE;
+}
+
+static void plan_tracepoint(struct fl_plan *p, const struct fl_hook_desc *d,
+			    const struct fl_kbtf *k)
+{
+	struct fl_hook_plan *hp = &p->hooks[d->hook];
+	bool ok;
+
+	if (d->cls == FL_HC_SYSCALL) {
+		ok = syscall_tp_exists(d->tps[0]) && syscall_tp_exists(d->tps[1]);
+		snprintf(hp->target, sizeof(hp->target), "syscalls:%s", d->tps[0]);
+		if (!ok)
+			snprintf(hp->reason, sizeof(hp->reason),
+				 "no syscalls:%s tracepoint (CONFIG_FTRACE_SYSCALLS off, or tracefs not mounted)",
+				 d->tps[0]);
+	} else {
+		const char *cat = d->cls == FL_HC_FAULT_TP ? "fs_dax" : "fuse";
+
+		ok = fl_kbtf_tracepoint_exists(k, d->tps[0]) && fl_kbtf_tracepoint_exists(k, d->tps[1]);
+		snprintf(hp->target, sizeof(hp->target), "%s:%s", cat, d->tps[0]);
+		if (!ok)
+			snprintf(hp->reason, sizeof(hp->reason), "no %s:%s tracepoint in this kernel's BTF%s",
+				 cat, d->tps[0], d->cls == FL_HC_FAULT_TP ? " (CONFIG_FS_DAX off?)" :
+				 " (added in 6.15)");
+	}
+	if (ok)
+		hp->mode = FL_MODE_TRACEPOINT;
+}
+
+static bool attached(const struct fl_plan *p, enum fl_hook h)
+{
+	return p->hooks[h].mode != FL_MODE_NONE;
+}
+
+static bool fn_attached(const struct fl_plan *p, enum fl_hook h)
+{
+	return p->hooks[h].mode == FL_MODE_FENTRY || p->hooks[h].mode == FL_MODE_KPROBE;
+}
+
+static void cover(struct fl_plan *p, enum fl_inv i, enum fl_coverage c, const char *why)
+{
+	char tmp[sizeof(p->cov_reason[i])];
+
+	/* @why may point into *p (a hook's reason) */
+	snprintf(tmp, sizeof(tmp), "%s", why);
+	p->cov[i] = c;
+	memcpy(p->cov_reason[i], tmp, sizeof(tmp));
+}
+
+static void plan_coverage(struct fl_plan *p)
+{
+	bool faults = attached(p, FL_HOOK_DAX_PTE_FAULT) || attached(p, FL_HOOK_DAX_PMD_FAULT);
+	bool lock = p->layout == FL_LAYOUT_INVALIDATE_LOCK || p->layout == FL_LAYOUT_I_MMAP_SEM;
+	bool teardown = fn_attached(p, FL_HOOK_TRUNCATE_PAGECACHE) ||
+			fn_attached(p, FL_HOOK_TRUNCATE_PAGECACHE_RANGE) ||
+			fn_attached(p, FL_HOOK_FUSE_DAX_BREAK_LAYOUTS);
+	bool fusereq = attached(p, FL_HOOK_FUSE_REQUEST);
+	bool syscalls = false;
+
+	for (int h = FL_HOOK_SYS_TRUNCATE; h <= FL_HOOK_SYS_OPENAT; h++)
+		syscalls |= attached(p, h);
+
+	if (!faults)
+		cover(p, FL_I1, FL_COV_UNCHECKED, "no fs_dax fault tracepoint");
+	else if (!lock)
+		cover(p, FL_I1, p->layout == FL_LAYOUT_NONE ? FL_COV_CHECKED : FL_COV_UNCHECKED,
+		      p->layout == FL_LAYOUT_NONE ? "no fault lock exists: every FUSE DAX fault breaks I1" :
+		      "lock layout unknown");
+	else
+		cover(p, FL_I1, FL_COV_CHECKED, "fs_dax fault tracepoints read the lock inside the fault");
+
+	if (teardown && lock)
+		cover(p, FL_I2, FL_COV_CHECKED, "lock read at every teardown point");
+	else if (fusereq && lock)
+		cover(p, FL_I2, FL_COV_PARTIAL,
+		      "lock read at FUSE_SETATTR/FALLOCATE/OPEN requests of fd-based operations only; "
+		      "teardown points need fentry or kprobes");
+	else
+		cover(p, FL_I2, FL_COV_UNCHECKED, !lock ? "lock layout unknown" :
+		      "teardown points need fentry or kprobes");
+
+	if (faults && teardown)
+		cover(p, FL_I3, FL_COV_CHECKED, "fault intervals against teardown intervals");
+	else if (faults && (syscalls || fusereq))
+		cover(p, FL_I3, FL_COV_PARTIAL,
+		      "operation intervals from syscalls, wider than the critical section: a race is "
+		      "reported only when one side broke the lock rule");
+	else
+		cover(p, FL_I3, FL_COV_UNCHECKED, faults ? "no operation hooks" :
+		      "no fs_dax fault tracepoint");
+
+	if (fn_attached(p, FL_HOOK_FUSE_DAX_RECLAIM) && lock)
+		cover(p, FL_I4, FL_COV_CHECKED, "lock read when a DAX range is reclaimed");
+	else
+		cover(p, FL_I4, FL_COV_UNCHECKED, p->hooks[FL_HOOK_FUSE_DAX_RECLAIM].reason[0] ?
+		      p->hooks[FL_HOOK_FUSE_DAX_RECLAIM].reason : "lock layout unknown");
+}
+
+void fl_plan_build(struct fl_plan *p, const struct fl_kbtf *k, const struct fl_ksyms *ks,
+		   enum fl_mode forced)
+{
+	bool kprobes = kernel_has_kprobes();
+	int major, minor, idx;
+	char why[96];
+	int err;
+
+	memset(p, 0, sizeof(*p));
+	p->forced = forced;
+	p->btf = fl_kbtf_has_kernel_types(k);
+	plan_layout(p, k);
+
+	if (!k->vmlinux) {
+		snprintf(p->fentry_status, sizeof(p->fentry_status), "no kernel BTF");
+	} else if ((err = try_fentry("truncate_pagecache"))) {
+		errstr(err, why, sizeof(why));
+		snprintf(p->fentry_status, sizeof(p->fentry_status), "%s", why);
+	}
+	if (!kprobes)
+		snprintf(p->kprobe_status, sizeof(p->kprobe_status),
+			 "this kernel has no kprobes (no kprobe PMU, no kprobe_events)");
+
+	for (int h = 0; h < FL_HOOK__COUNT; h++) {
+		const struct fl_hook_desc *d = &fl_hooks[h];
+
+		if (d->funcs[0])
+			plan_function(p, d, ks, kprobes);
+		else
+			plan_tracepoint(p, d, k);
+	}
+
+	/* fuse_do_setattr gained a leading struct mnt_idmap * in 6.9 */
+	kernel_version(&major, &minor);
+	idx = fl_kbtf_func_param(k, "fuse_do_setattr", "dentry");
+	p->setattr_dentry_arg = idx >= 0 ? idx : (major > 6 || (major == 6 && minor >= 9)) ? 1 : 0;
+	idx = fl_kbtf_func_param(k, "fuse_do_setattr", "attr");
+	p->setattr_attr_arg = idx >= 0 ? idx : p->setattr_dentry_arg + 1;
+
+	plan_coverage(p);
+}
+
+int fl_plan_attached(const struct fl_plan *p)
+{
+	int n = 0;
+
+	for (int h = 0; h < FL_HOOK__COUNT; h++)
+		n += p->hooks[h].mode != FL_MODE_NONE;
+	return n;
+}
+
+void fl_plan_fallback_line(const struct fl_plan *p, char *buf, size_t len)
+{
+	int fn = 0, fentry = 0, kprobe = 0;
+
+	buf[0] = 0;
+	if (p->forced != FL_MODE_NONE)
+		return;
+	for (int h = 0; h < FL_HOOK__COUNT; h++) {
+		if (!fl_hooks[h].funcs[0] || !p->hooks[h].target[0])
+			continue;
+		fn++;
+		fentry += p->hooks[h].mode == FL_MODE_FENTRY;
+		kprobe += p->hooks[h].mode == FL_MODE_KPROBE;
+	}
+	if (fn == 0 || fentry == fn)
+		return;
+	if (kprobe)
+		snprintf(buf, len, "fentry unavailable (%s): using kprobes for %d of %d function hooks",
+			 p->fentry_status[0] ? p->fentry_status : "some targets refused", kprobe, fn);
+	else
+		snprintf(buf, len, "fentry unavailable (%s) and %s: tracepoint-only mode; I2 %s, I3 %s, I4 %s",
+			 p->fentry_status[0] ? p->fentry_status : "targets refused",
+			 p->kprobe_status[0] ? p->kprobe_status : "kprobes refused",
+			 fl_coverage_name(p->cov[FL_I2]), fl_coverage_name(p->cov[FL_I3]),
+			 fl_coverage_name(p->cov[FL_I4]));
+}

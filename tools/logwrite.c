@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+#include "faultline/rules.h"
+#include "log.h"
+#include "names.h"
+
+void fl_dev_format(uint32_t dev, char *buf, size_t len)
+{
+	snprintf(buf, len, "%u:%u", FL_DEV_MAJOR(dev), FL_DEV_MINOR(dev));
+}
+
+int fl_log_open(struct fl_log_writer *w, const char *path, bool force, char *err, size_t len)
+{
+	int flags = O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | (force ? O_TRUNC : O_EXCL);
+	int fd, e;
+
+	memset(w, 0, sizeof(*w));
+	if (!strcmp(path, "-")) {
+		w->f = stdout;
+		return 0;
+	}
+	fd = open(path, flags, 0600);
+	if (fd < 0) {
+		e = errno;
+		if (e == EEXIST)
+			snprintf(err, len, "log %s exists (--force overwrites it)", path);
+		else if (e == ELOOP)
+			snprintf(err, len, "log %s is a symbolic link: refusing to follow it", path);
+		else
+			snprintf(err, len, "cannot create log %s: %s", path, strerror(e));
+		return -e;
+	}
+	/* --force over a file someone else made readable: tighten it too */
+	if (force)
+		fchmod(fd, 0600);
+	w->f = fdopen(fd, "w");
+	if (!w->f) {
+		e = errno;
+		close(fd);
+		snprintf(err, len, "cannot open log %s: %s", path, strerror(e));
+		return -e;
+	}
+	return 0;
+}
+
+int fl_log_close(struct fl_log_writer *w)
+{
+	int ret = 0;
+
+	if (!w->f)
+		return 0;
+	if (fflush(w->f) && !w->error)
+		w->error = errno;
+	if (w->f != stdout && fclose(w->f) && !w->error)
+		w->error = errno;
+	w->f = NULL;
+	if (w->error)
+		ret = -w->error;
+	return ret;
+}
+
+int fl_log_write(struct fl_log_writer *w, json_t *obj, bool flush)
+{
+	char *line;
+	size_t n;
+
+	if (!obj)
+		return -ENOMEM;
+	line = json_dumps(obj, JSON_COMPACT | JSON_ENSURE_ASCII);
+	json_decref(obj);
+	if (!line)
+		return -ENOMEM;
+	n = strlen(line);
+	line[n] = '\n';	/* json_dumps' NUL becomes the newline; write both in one go */
+	if (fwrite(line, 1, n + 1, w->f) != n + 1 || (flush && fflush(w->f))) {
+		if (!w->error)
+			w->error = errno ? errno : EIO;
+	}
+	free(line);
+	return w->error ? -w->error : 0;
+}
+
+/* comm is whatever bytes a task put there: keep it printable ASCII */
+static json_t *json_comm(const char raw[FL_COMM_LEN])
+{
+	char comm[FL_COMM_LEN + 1];
+	int i;
+
+	for (i = 0; i < FL_COMM_LEN && raw[i]; i++)
+		comm[i] = raw[i] >= 0x20 && raw[i] < 0x7f ? raw[i] : '?';
+	comm[i] = 0;
+	return json_string(comm);
+}
+
+static json_t *json_range_end(uint64_t end)
+{
+	return end == FL_EOF ? json_null() : json_integer((json_int_t)end);
+}
+
+static json_t *json_u64(uint64_t v)
+{
+	return json_integer((json_int_t)v);
+}
+
+json_t *fl_json_plan(const struct fl_plan *plan)
+{
+	json_t *hooks = json_array(), *inv = json_object();
+
+	for (int h = 0; h < FL_HOOK__COUNT; h++) {
+		const struct fl_hook_plan *hp = &plan->hooks[h];
+		json_t *o = json_pack("{s:s, s:s, s:s}", "hook", fl_hook_name(h),
+				      "mode", fl_mode_name(hp->mode), "serves", fl_hooks[h].serves);
+
+		if (hp->target[0])
+			json_object_set_new(o, "target", json_string(hp->target));
+		if (hp->reason[0])
+			json_object_set_new(o, "reason", json_string(hp->reason));
+		json_array_append_new(hooks, o);
+	}
+	for (int i = 0; i < FL_INV__COUNT; i++)
+		json_object_set_new(inv, fl_inv_name(i),
+				    json_pack("{s:s, s:s}", "status", fl_coverage_name(plan->cov[i]),
+					      "why", plan->cov_reason[i]));
+	return json_pack("{s:s, s:s, s:b, s:s, s:s, s:o, s:o}",
+			 "lock_layout", fl_layout_name(plan->layout),
+			 "lock_detail", plan->layout_detail,
+			 "btf", plan->btf,
+			 "fentry", plan->fentry_status[0] ? plan->fentry_status : "available",
+			 "kprobe", plan->kprobe_status[0] ? plan->kprobe_status : "available",
+			 "hooks", hooks, "invariants", inv);
+}
+
+json_t *fl_json_header(const struct fl_plan *plan, const struct fl_kbtf *kbtf, char *const *argv,
+		       const struct fl_session_opts *o)
+{
+	struct utsname u;
+	struct timespec mono, real;
+	json_t *cmd = json_array(), *h;
+	char when[64];
+	struct tm tm;
+
+	uname(&u);
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	clock_gettime(CLOCK_REALTIME, &real);
+	gmtime_r(&real.tv_sec, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	for (int i = 0; argv && argv[i]; i++)
+		json_array_append_new(cmd, json_string(argv[i]));
+	h = json_pack("{s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:I, s:o}",
+		      "type", "header", "schema", FL_LOG_SCHEMA, "tool", "faultline",
+		      "version", FAULTLINE_VERSION, "kernel", u.release, "arch", u.machine,
+		      "start_time", when, "start_ns",
+		      (json_int_t)((uint64_t)mono.tv_sec * 1000000000ULL + mono.tv_nsec),
+		      "command", cmd);
+	json_object_set_new(h, "plan", fl_json_plan(plan));
+	if (kbtf->custom_arg[0])
+		json_object_set_new(h, "btf", json_string(kbtf->custom_arg));
+	json_object_set_new(h, "filter",
+			    json_pack("{s:b, s:b, s:b}", "fuse_only", o->fuse_only, "dax_only",
+				      o->dax_only, "events", o->export_events));
+	return h;
+}
+
+static void add_inode(json_t *o, uint32_t dev, uint64_t ino, uint32_t flags)
+{
+	char d[32];
+
+	fl_dev_format(dev, d, sizeof(d));
+	json_object_set_new(o, "dev", json_string(d));
+	json_object_set_new(o, "ino", json_u64(ino));
+	json_object_set_new(o, "fuse", json_boolean(flags & FL_F_FUSE));
+	json_object_set_new(o, "dax", json_boolean(flags & FL_F_DAX));
+}
+
+static json_t *json_bytes(uint64_t start, uint64_t end)
+{
+	return json_pack("{s:o, s:o}", "start", json_u64(start), "end", json_range_end(end));
+}
+
+static json_t *json_pages(uint64_t start, uint64_t end)
+{
+	if (start >= end)
+		return json_null();
+	return json_pack("{s:o, s:o}", "first", json_u64(start >> FL_PAGE_SHIFT),
+			 "last", end == FL_EOF ? json_null() : json_u64((end - 1) >> FL_PAGE_SHIFT));
+}
+
+json_t *fl_json_event(const struct fl_event *e)
+{
+	json_t *o;
+
+	o = json_pack("{s:s, s:s, s:I, s:s}", "type", "event", "event", fl_event_name(e->kind),
+		      "ts_ns", (json_int_t)e->ts, "hook", fl_hook_name(e->hook));
+	if (e->flags & FL_F_INODE_KNOWN)
+		add_inode(o, e->dev, e->ino, e->flags);
+	json_object_set_new(o, "op", json_string(fl_op_name(e->op)));
+	json_object_set_new(o, "lock", json_string(fl_lock_name(e->lock)));
+	json_object_set_new(o, "bytes", json_bytes(e->start, e->end));
+	if (e->kind != FL_EV_FAULT_BEGIN && e->kind != FL_EV_FAULT_END)
+		json_object_set_new(o, "size_before",
+				    e->size == FL_EOF ? json_null() : json_u64(e->size));
+	if (e->flags & FL_F_WRITE)
+		json_object_set_new(o, "write", json_true());
+	json_object_set_new(o, "pid", json_integer(e->pid));
+	json_object_set_new(o, "tid", json_integer(e->tid));
+	json_object_set_new(o, "comm", json_comm(e->comm));
+	if (e->kind == FL_EV_FAULT_END || e->kind == FL_EV_OP_END)
+		json_object_set_new(o, "ret", json_integer(e->ret));
+	return o;
+}
+
+static json_t *json_stack(const struct fl_side *s, const struct fl_ksyms *ks)
+{
+	json_t *a = json_array();
+	int n = s->stack_len > 0 ? s->stack_len / 8 : 0;
+	char sym[256], prev[256] = "";
+
+	if (n > FL_STACK_DEPTH)
+		n = FL_STACK_DEPTH;
+	for (int i = 0; i < n; i++) {
+		if (!s->stack[i])
+			break;
+		fl_ksyms_format(ks, s->stack[i], sym, sizeof(sym));
+		if (!strcmp(sym, prev))
+			continue;
+		json_array_append_new(a, json_string(sym));
+		snprintf(prev, sizeof(prev), "%s", sym);
+	}
+	return a;
+}
+
+static json_t *json_side(const struct fl_side *s, const struct fl_ksyms *ks)
+{
+	return json_pack("{s:{s:i, s:i, s:o}, s:s, s:s, s:s, s:s, s:o, s:o, s:I, s:o, s:o, s:b, s:o}",
+			 "task", "pid", s->pid, "tid", s->tid,
+			 "comm", json_comm(s->comm),
+			 "hook", fl_hook_name(s->hook), "entry", fl_hook_name(s->entry_hook),
+			 "op", fl_op_name(s->op), "lock", fl_lock_name(s->lock),
+			 "bytes", json_bytes(s->start, s->end),
+			 "pages", json_pages(s->start, s->end),
+			 "ts_begin_ns", (json_int_t)s->ts_begin,
+			 "ts_end_ns", s->ts_end ? json_u64(s->ts_end) : json_null(),
+			 "size_before", s->op == FL_OP_FAULT || s->size_before == FL_EOF ?
+				json_null() : json_u64(s->size_before),
+			 "syscall_only", (s->flags & FL_F_SYSCALL_ONLY) != 0,
+			 "stack", json_stack(s, ks));
+}
+
+json_t *fl_json_violation(const struct fl_violation *v, const struct fl_ksyms *ks)
+{
+	json_t *o = json_pack("{s:s, s:s, s:I, s:I}", "type", "violation",
+			      "kind", fl_violation_name(v->kind), "ts_ns", (json_int_t)v->ts,
+			      "seq", (json_int_t)v->seq);
+
+	add_inode(o, v->dev, v->ino, v->flags);
+	if (v->kind == FL_VIO_RACE || v->kind == FL_VIO_UNSERIALIZED_FAULT)
+		json_object_set_new(o, "fault", json_side(&v->fault, ks));
+	if (v->kind != FL_VIO_UNSERIALIZED_FAULT)
+		json_object_set_new(o, "op", json_side(&v->op, ks));
+	return o;
+}
+
+json_t *fl_json_trailer(const struct fl_session_stats *st, const struct fl_log_writer *w,
+			const struct fl_trailer_info *info)
+{
+	json_t *ctr = json_object(), *hits = json_object(), *vio = json_object(), *keys = json_array();
+	uint64_t by_kind[FL_VIO__COUNT] = { 0 }, total = 0;
+	json_t *t;
+
+	for (int i = 0; i < FL_CTR__COUNT; i++)
+		json_object_set_new(ctr, fl_counter_name(i), json_u64(st->counters[i]));
+	for (int i = 0; i < FL_HOOK__COUNT; i++)
+		json_object_set_new(hits, fl_hook_name(i), json_u64(st->hook_hits[i]));
+	for (size_t i = 0; i < st->n_vio_totals; i++) {
+		const struct fl_vio_total *vt = &st->vio_totals[i];
+		char d[32];
+
+		if (vt->key.kind < FL_VIO__COUNT)
+			by_kind[vt->key.kind] += vt->count;
+		total += vt->count;
+		fl_dev_format(vt->key.dev, d, sizeof(d));
+		json_array_append_new(keys, json_pack("{s:s, s:o, s:s, s:s, s:o}", "dev", d,
+					"ino", json_u64(vt->key.ino),
+					"kind", fl_violation_name(vt->key.kind),
+					"hook", fl_hook_name(vt->key.hook),
+					"count", json_u64(vt->count)));
+	}
+	json_object_set_new(vio, "total", json_u64(total));
+	for (int k = 0; k < FL_VIO__COUNT; k++)
+		json_object_set_new(vio, fl_violation_name(k), json_u64(by_kind[k]));
+
+	t = json_pack("{s:s, s:s, s:I, s:o, s:o, s:o, s:o}", "type", "trailer",
+		      "status", info->status, "duration_ns", (json_int_t)info->duration_ns,
+		      "counters", ctr, "hook_hits", hits, "violations", vio,
+		      "violation_keys", keys);
+	json_object_set_new(t, "records", json_pack("{s:o, s:o}",
+			    "violations", json_u64(w->violations), "events", json_u64(w->events)));
+	json_object_set_new(t, "inflight_at_exit", json_pack("{s:o, s:o}",
+			    "faults", json_u64(st->inflight_faults), "ops", json_u64(st->inflight_ops)));
+	json_object_set_new(t, "inode_map", json_pack("{s:o, s:o}",
+			    "entries", json_u64(st->inode_entries), "max", json_u64(st->inode_max)));
+	if (info->workload)
+		json_object_set_new(t, "workload", json_pack("{s:o, s:o}",
+				    "exit", info->workload_exit >= 0 ?
+					json_integer(info->workload_exit) : json_null(),
+				    "signal", info->workload_signal ?
+					json_integer(info->workload_signal) : json_null()));
+	return t;
+}

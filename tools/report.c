@@ -1,0 +1,260 @@
+// SPDX-License-Identifier: GPL-2.0
+/* faultline report: what a log says, by inode, kind and symbolized stack. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+#include "hooks.h"
+#include "log.h"
+#include "names.h"
+
+/* One group: violations of one kind on one inode with the same pair of stacks. */
+struct group {
+	char inode[64];
+	const char *kind;
+	char *signature;	/* stacks without offsets: what makes two reports the same */
+	json_t *example;	/* borrowed from the log */
+	uint64_t recorded;
+};
+
+static void sig_append(json_t *side, const char *label, char **buf, size_t *len, size_t *cap)
+{
+	json_t *stack = json_object_get(side, "stack"), *f;
+	size_t i;
+
+	if (!side)
+		return;
+	json_array_foreach(stack, i, f) {
+		const char *s = json_string_value(f);
+		size_t n = strcspn(s, "+");
+		size_t need = *len + strlen(label) + n + 3;
+
+		if (need > *cap) {
+			char *p = realloc(*buf, need * 2);
+
+			if (!p)
+				return;
+			*buf = p;
+			*cap = need * 2;
+		}
+		*len += sprintf(*buf + *len, "%s%.*s;", label, (int)n, s);
+	}
+}
+
+static char *signature(json_t *v)
+{
+	size_t len = 0, cap = 256;
+	char *buf = malloc(cap);
+
+	if (!buf)
+		return NULL;
+	buf[0] = 0;
+	sig_append(json_object_get(v, "fault"), "F:", &buf, &len, &cap);
+	sig_append(json_object_get(v, "op"), "O:", &buf, &len, &cap);
+	return buf;
+}
+
+static int by_inode_kind(const void *a, const void *b)
+{
+	const struct group *x = a, *y = b;
+	int c = strcmp(x->inode, y->inode);
+
+	return c ? c : strcmp(x->kind, y->kind);
+}
+
+static void inode_id(json_t *v, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s:%lld", json_string_value(json_object_get(v, "dev")) ?: "?",
+		 (long long)json_integer_value(json_object_get(v, "ino")));
+}
+
+/* Total of one kind on one inode, from the trailer (recorded + suppressed). */
+static uint64_t total_for(const struct fl_log *log, const char *inode, const char *kind)
+{
+	json_t *keys = json_object_get(log->trailer, "violation_keys"), *k;
+	uint64_t n = 0;
+	size_t i;
+
+	json_array_foreach(keys, i, k) {
+		char id[64];
+
+		inode_id(k, id, sizeof(id));
+		if (!strcmp(id, inode) && !strcmp(json_string_value(json_object_get(k, "kind")) ?: "",
+						  kind))
+			n += json_integer_value(json_object_get(k, "count"));
+	}
+	return n;
+}
+
+static void print_range(json_t *bytes)
+{
+	json_t *end = json_object_get(bytes, "end");
+
+	if (json_is_null(end))
+		printf("bytes [%lld,eof)", (long long)json_integer_value(json_object_get(bytes, "start")));
+	else
+		printf("bytes [%lld,%lld)", (long long)json_integer_value(json_object_get(bytes, "start")),
+		       (long long)json_integer_value(end));
+}
+
+static void print_side(const char *label, json_t *s)
+{
+	json_t *task = json_object_get(s, "task"), *f;
+	size_t i;
+
+	if (!s)
+		return;
+	printf("    %-5s %s", label, json_string_value(json_object_get(s, "op")));
+	printf(" at %s", json_string_value(json_object_get(s, "hook")));
+	if (strcmp(json_string_value(json_object_get(s, "entry")) ?: "",
+		   json_string_value(json_object_get(s, "hook")) ?: ""))
+		printf(" via %s", json_string_value(json_object_get(s, "entry")));
+	printf(", lock %s, ", json_string_value(json_object_get(s, "lock")));
+	print_range(json_object_get(s, "bytes"));
+	printf(", task %s %lld/%lld%s\n", json_string_value(json_object_get(task, "comm")),
+	       (long long)json_integer_value(json_object_get(task, "pid")),
+	       (long long)json_integer_value(json_object_get(task, "tid")),
+	       json_is_true(json_object_get(s, "syscall_only")) ? ", interval from the syscall" : "");
+	json_array_foreach(json_object_get(s, "stack"), i, f)
+		printf("          %s\n", json_string_value(f));
+}
+
+static void report_one(const struct fl_log *log)
+{
+	json_t *h = log->header, *t = log->trailer, *plan = json_object_get(h, "plan"), *v;
+	struct group *groups = NULL;
+	size_t ng = 0, i;
+	int modes[FL_MODE__COUNT] = { 0 };
+	json_t *hook;
+
+	printf("%s: kernel %s (%s), faultline %s, started %s, %.1f s, status %s\n", log->path,
+	       json_string_value(json_object_get(h, "kernel")),
+	       json_string_value(json_object_get(h, "arch")) ?: "?",
+	       json_string_value(json_object_get(h, "version")) ?: "?",
+	       json_string_value(json_object_get(h, "start_time")) ?: "?",
+	       json_integer_value(json_object_get(t, "duration_ns")) / 1e9,
+	       json_string_value(json_object_get(t, "status")));
+	json_array_foreach(json_object_get(plan, "hooks"), i, hook) {
+		int m = fl_mode_from_name(json_string_value(json_object_get(hook, "mode")));
+
+		if (m >= 0)
+			modes[m]++;
+	}
+	printf("  hooks: fentry %d, kprobe %d, tracepoint %d, none %d; lock layout %s\n",
+	       modes[FL_MODE_FENTRY], modes[FL_MODE_KPROBE], modes[FL_MODE_TRACEPOINT],
+	       modes[FL_MODE_NONE], json_string_value(json_object_get(plan, "lock_layout")) ?: "?");
+	printf("  invariants:");
+	for (int k = 0; k < FL_INV__COUNT; k++)
+		printf(" %s %s", fl_inv_name(k),
+		       json_string_value(json_object_get(json_object_get(
+			       json_object_get(plan, "invariants"), fl_inv_name(k)), "status")) ?: "?");
+	printf("\n  counted: %llu DAX faults, %llu operations, %llu teardowns, %llu events\n",
+	       (unsigned long long)log->counters[FL_CTR_FAULTS],
+	       (unsigned long long)log->counters[FL_CTR_OPS],
+	       (unsigned long long)log->counters[FL_CTR_TEARDOWNS],
+	       (unsigned long long)log->events);
+	printf("  evidence: %s\n", log->incomplete ? log->incomplete_reason : "complete");
+	printf("  violations: %llu", (unsigned long long)log->vio_all);
+	for (int k = 0; k < FL_VIO__COUNT; k++)
+		printf("%s%s %llu", k ? ", " : " (", fl_violation_name(k),
+		       (unsigned long long)log->vio_total[k]);
+	printf(")\n");
+
+	json_array_foreach(log->violations, i, v) {
+		struct group g = { 0 };
+		size_t j;
+
+		inode_id(v, g.inode, sizeof(g.inode));
+		g.kind = json_string_value(json_object_get(v, "kind"));
+		g.signature = signature(v);
+		for (j = 0; j < ng; j++)
+			if (!strcmp(groups[j].inode, g.inode) && !strcmp(groups[j].kind, g.kind) &&
+			    g.signature && groups[j].signature &&
+			    !strcmp(groups[j].signature, g.signature))
+				break;
+		if (j < ng) {
+			groups[j].recorded++;
+			free(g.signature);
+			continue;
+		}
+		groups = realloc(groups, (ng + 1) * sizeof(*groups));
+		if (!groups)
+			return;
+		g.example = v;
+		g.recorded = 1;
+		groups[ng++] = g;
+	}
+	qsort(groups, ng, sizeof(*groups), by_inode_kind);
+	for (i = 0; i < ng; i++) {
+		json_t *ex = groups[i].example;
+
+		if (!i || strcmp(groups[i].inode, groups[i - 1].inode))
+			printf("\ninode %s%s%s\n", groups[i].inode,
+			       json_is_true(json_object_get(ex, "fuse")) ? " fuse" : "",
+			       json_is_true(json_object_get(ex, "dax")) ? " dax" : "");
+		if (!i || strcmp(groups[i].inode, groups[i - 1].inode) ||
+		    strcmp(groups[i].kind, groups[i - 1].kind))
+			printf("  %s: %llu in all\n", groups[i].kind,
+			       (unsigned long long)total_for(log, groups[i].inode, groups[i].kind));
+		printf("   %llu recorded with these stacks:\n", (unsigned long long)groups[i].recorded);
+		print_side("fault", json_object_get(ex, "fault"));
+		print_side("op", json_object_get(ex, "op"));
+		free(groups[i].signature);
+	}
+	free(groups);
+}
+
+static void report_usage(FILE *f)
+{
+	fprintf(f, "usage: %s report [-j] FILE...\n", fl_prog);
+}
+
+int do_report(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		FL_COMMON_LONGOPTS,
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	int opt, ret = FL_EXIT_OK;
+
+	while ((opt = getopt_long(argc, argv, "vjh", opts, NULL)) != -1) {
+		if (fl_common_option(opt, optarg))
+			continue;
+		if (opt == 'h') {
+			report_usage(stdout);
+			return FL_EXIT_OK;
+		}
+		report_usage(stderr);
+		return FL_EXIT_ERROR;
+	}
+	if (optind >= argc) {
+		fl_err("report: no log given");
+		return FL_EXIT_ERROR;
+	}
+	for (int i = optind; i < argc; i++) {
+		struct fl_log log;
+		char line[1024];
+
+		if (fl_log_read(argv[i], &log)) {
+			fl_log_error_line(&log, line, sizeof(line));
+			fl_err("%s", line);
+			ret = FL_EXIT_ERROR;
+		} else if (fl_json) {
+			json_t *o = json_pack("{s:s, s:O, s:O, s:O}", "file", log.path,
+					      "header", log.header, "trailer", log.trailer,
+					      "violations", log.violations);
+
+			json_dumpf(o, stdout, JSON_INDENT(2));
+			putchar('\n');
+			json_decref(o);
+		} else {
+			if (i > optind)
+				putchar('\n');
+			report_one(&log);
+		}
+		fl_log_free(&log);
+	}
+	return ret;
+}

@@ -1,0 +1,359 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "names.h"
+#include "session.h"
+#include "faultline.skel.h"
+
+#define MAX_LINKS (FL_HOOK__COUNT * 2)
+
+struct fl_session {
+	struct faultline_bpf *skel;
+	struct bpf_link *links[MAX_LINKS];
+	int n_links;
+	struct ring_buffer *rb;
+	struct fl_sink sink;
+	uint64_t violations_seen;
+	uint64_t events_seen;
+	bool finished;
+};
+
+static int on_violation(void *ctx, void *data, size_t size)
+{
+	struct fl_session *s = ctx;
+
+	if (size < sizeof(struct fl_violation))
+		return 0;
+	s->violations_seen++;
+	if (s->sink.violation)
+		s->sink.violation(s->sink.ctx, data);
+	return 0;
+}
+
+static int on_event(void *ctx, void *data, size_t size)
+{
+	struct fl_session *s = ctx;
+
+	if (size < sizeof(struct fl_event))
+		return 0;
+	s->events_seen++;
+	if (s->sink.event)
+		s->sink.event(s->sink.ctx, data);
+	return 0;
+}
+
+static struct bpf_program *prog(struct fl_session *s, const char *prefix, const char *stem)
+{
+	char name[128];
+
+	snprintf(name, sizeof(name), "%s%s", prefix, stem);
+	return bpf_object__find_program_by_name(s->skel->obj, name);
+}
+
+/* The programs a hook uses in @mode: [0] begin, [1] end (either may be NULL). */
+static void hook_programs(struct fl_session *s, const struct fl_hook_desc *d, enum fl_mode mode,
+			  struct bpf_program *out[2])
+{
+	out[0] = out[1] = NULL;
+	switch (mode) {
+	case FL_MODE_FENTRY:
+		out[0] = prog(s, "fe_", d->prog);
+		out[1] = prog(s, "fx_", d->prog);
+		break;
+	case FL_MODE_KPROBE:
+		out[0] = prog(s, "kp_", d->prog);
+		out[1] = prog(s, "kr_", d->prog);
+		break;
+	case FL_MODE_TRACEPOINT:
+		out[0] = prog(s, "tp_", d->tps[0]);
+		out[1] = prog(s, "tp_", d->tps[1]);
+		break;
+	default:
+		break;
+	}
+}
+
+static int set_config(struct fl_session *s, const struct fl_plan *plan,
+		      const struct fl_session_opts *o)
+{
+	struct faultline_bpf__rodata *rd = s->skel->rodata;
+	struct bpf_object *obj = s->skel->obj;
+
+	rd->cfg_want_fuse = o->fuse_only;
+	rd->cfg_want_dax = o->dax_only;
+	rd->cfg_export_events = o->export_events;
+	rd->cfg_event_pid = o->event_pid;
+	rd->cfg_event_dev = o->event_dev;
+	rd->cfg_event_ino = o->event_ino;
+	rd->cfg_fuse_unlocked = plan->layout == FL_LAYOUT_NONE;
+	rd->cfg_setattr_dentry_arg = plan->setattr_dentry_arg;
+	rd->cfg_setattr_attr_arg = plan->setattr_attr_arg;
+
+	if (o->events_ring_bytes &&
+	    bpf_map__set_max_entries(bpf_object__find_map_by_name(obj, "events"), o->events_ring_bytes))
+		return -EINVAL;
+	if (o->violations_ring_bytes &&
+	    bpf_map__set_max_entries(bpf_object__find_map_by_name(obj, "violations"),
+				     o->violations_ring_bytes))
+		return -EINVAL;
+	if (o->inflight_max) {
+		bpf_map__set_max_entries(s->skel->maps.faults, o->inflight_max);
+		bpf_map__set_max_entries(s->skel->maps.fault_entries, o->inflight_max);
+		bpf_map__set_max_entries(s->skel->maps.ops, o->inflight_max);
+	}
+	if (o->inode_max)
+		bpf_map__set_max_entries(s->skel->maps.inodes, o->inode_max);
+	/* Event export off: the ring is never written, keep it at one page */
+	if (!o->export_events)
+		bpf_map__set_max_entries(s->skel->maps.events, getpagesize());
+	return 0;
+}
+
+static int attach_hook(struct fl_session *s, const struct fl_hook_desc *d,
+		       const struct fl_hook_plan *hp, char *err, size_t errlen)
+{
+	struct bpf_program *p[2];
+
+	hook_programs(s, d, hp->mode, p);
+	for (int i = 0; i < 2; i++) {
+		struct bpf_link *link;
+
+		if (!p[i])
+			continue;
+		if (hp->mode == FL_MODE_KPROBE)
+			link = bpf_program__attach_kprobe(p[i], i == 1, hp->target);
+		else
+			link = bpf_program__attach(p[i]);
+		if (!link) {
+			int e = errno;
+
+			snprintf(err, errlen, "cannot attach %s (%s) to %s: %s",
+				 bpf_program__name(p[i]), fl_mode_name(hp->mode), hp->target,
+				 strerror(e));
+			return -e;
+		}
+		s->links[s->n_links++] = link;
+	}
+	return 0;
+}
+
+struct fl_session *fl_session_start(const struct fl_plan *plan, const struct fl_kbtf *kbtf,
+				    const struct fl_session_opts *opts, const struct fl_sink *sink,
+				    char *err, size_t errlen)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oopts,
+		    .btf_custom_path = kbtf->custom_file[0] ? kbtf->custom_file : NULL);
+	struct fl_session *s = calloc(1, sizeof(*s));
+	struct bpf_program *p;
+	int ret;
+
+	if (!s) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	s->sink = *sink;
+	s->skel = faultline_bpf__open_opts(&oopts);
+	if (!s->skel) {
+		snprintf(err, errlen, "cannot open the BPF object: %s", strerror(errno));
+		goto fail;
+	}
+	if (set_config(s, plan, opts)) {
+		snprintf(err, errlen, "bad ring buffer size (must be a power-of-2 multiple of the page size)");
+		goto fail;
+	}
+	bpf_object__for_each_program(p, s->skel->obj)
+		bpf_program__set_autoload(p, false);
+	for (int h = 0; h < FL_HOOK__COUNT; h++) {
+		const struct fl_hook_plan *hp = &plan->hooks[h];
+		struct bpf_program *hp_progs[2];
+
+		hook_programs(s, &fl_hooks[h], hp->mode, hp_progs);
+		for (int i = 0; i < 2; i++) {
+			if (!hp_progs[i])
+				continue;
+			bpf_program__set_autoload(hp_progs[i], true);
+			if (hp->mode == FL_MODE_FENTRY &&
+			    bpf_program__set_attach_target(hp_progs[i], 0, hp->target)) {
+				snprintf(err, errlen, "cannot target %s: %s", hp->target,
+					 strerror(errno));
+				goto fail;
+			}
+		}
+	}
+	ret = faultline_bpf__load(s->skel);
+	if (ret) {
+		snprintf(err, errlen, "cannot load the BPF programs: %s%s", strerror(-ret),
+			 fl_verbose ? "" : " (-v shows libbpf's log)");
+		goto fail;
+	}
+	s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.violations), on_violation, s, NULL);
+	if (!s->rb || ring_buffer__add(s->rb, bpf_map__fd(s->skel->maps.events), on_event, s)) {
+		snprintf(err, errlen, "cannot set up the ring buffers: %s", strerror(errno));
+		goto fail;
+	}
+	for (int h = 0; h < FL_HOOK__COUNT; h++) {
+		if (plan->hooks[h].mode == FL_MODE_NONE)
+			continue;
+		if (attach_hook(s, &fl_hooks[h], &plan->hooks[h], err, errlen))
+			goto fail;
+	}
+	return s;
+fail:
+	fl_session_free(s);
+	return NULL;
+}
+
+int fl_session_poll(struct fl_session *s, int timeout_ms)
+{
+	int n = ring_buffer__poll(s->rb, timeout_ms);
+
+	return n == -EINTR ? 0 : n;
+}
+
+static uint64_t percpu_sum(int fd, uint32_t key)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	uint64_t *vals, sum = 0;
+
+	if (ncpu <= 0)
+		return 0;
+	vals = calloc(ncpu, sizeof(*vals));
+	if (vals && !bpf_map_lookup_elem(fd, &key, vals))
+		for (int i = 0; i < ncpu; i++)
+			sum += vals[i];
+	free(vals);
+	return sum;
+}
+
+void fl_session_counters(struct fl_session *s, struct fl_session_stats *st)
+{
+	int cfd = bpf_map__fd(s->skel->maps.counters), hfd = bpf_map__fd(s->skel->maps.hook_hits);
+
+	for (uint32_t i = 0; i < FL_CTR__COUNT; i++)
+		st->counters[i] = percpu_sum(cfd, i);
+	for (uint32_t i = 0; i < FL_HOOK__COUNT; i++)
+		st->hook_hits[i] = percpu_sum(hfd, i);
+	st->ring_violations_seen = s->violations_seen;
+	st->ring_events_seen = s->events_seen;
+}
+
+/* Count (and delete, when @drain) the entries of a hash map. */
+static uint64_t map_entries(struct bpf_map *map, bool drain)
+{
+	int fd = bpf_map__fd(map);
+	size_t ksz = bpf_map__key_size(map);
+	char key[64], next[64];
+	uint64_t n = 0;
+	void *prev = NULL;
+
+	if (ksz > sizeof(key))
+		return 0;
+	while (!bpf_map_get_next_key(fd, prev, next)) {
+		n++;
+		if (drain) {
+			bpf_map_delete_elem(fd, next);
+			prev = NULL;	/* restart: the key we stood on is gone */
+		} else {
+			memcpy(key, next, ksz);
+			prev = key;
+		}
+		if (n > 10000000)
+			break;
+	}
+	return n;
+}
+
+static void read_vio_totals(struct fl_session *s, struct fl_session_stats *st)
+{
+	int fd = bpf_map__fd(s->skel->maps.vio_counts);
+	struct fl_vio_key cur, next;
+	bool first = true;
+	size_t cap = 0;
+
+	while (!bpf_map_get_next_key(fd, first ? NULL : &cur, &next)) {
+		uint64_t n;
+
+		first = false;
+		cur = next;
+		if (bpf_map_lookup_elem(fd, &cur, &n))
+			continue;
+		if (st->n_vio_totals == cap) {
+			size_t ncap = cap ? cap * 2 : 16;
+			void *p = realloc(st->vio_totals, ncap * sizeof(*st->vio_totals));
+
+			if (!p)
+				break;
+			st->vio_totals = p;
+			cap = ncap;
+		}
+		st->vio_totals[st->n_vio_totals].key = cur;
+		st->vio_totals[st->n_vio_totals].count = n;
+		st->n_vio_totals++;
+	}
+}
+
+void fl_session_finish(struct fl_session *s, struct fl_session_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	for (int i = 0; i < s->n_links; i++)
+		bpf_link__destroy(s->links[i]);
+	s->n_links = 0;
+	/* everything the programs submitted before detaching */
+	while (ring_buffer__consume(s->rb) > 0)
+		;
+	fl_session_counters(s, st);
+	read_vio_totals(s, st);
+	st->inflight_faults = map_entries(s->skel->maps.faults, true);
+	st->inflight_ops = map_entries(s->skel->maps.ops, true);
+	map_entries(s->skel->maps.fault_entries, true);
+	st->inode_entries = map_entries(s->skel->maps.inodes, false);
+	st->inode_max = bpf_map__max_entries(s->skel->maps.inodes);
+	s->finished = true;
+}
+
+void fl_session_free(struct fl_session *s)
+{
+	if (!s)
+		return;
+	for (int i = 0; i < s->n_links; i++)
+		bpf_link__destroy(s->links[i]);
+	ring_buffer__free(s->rb);
+	faultline_bpf__destroy(s->skel);
+	free(s);
+}
+
+void fl_session_stats_free(struct fl_session_stats *st)
+{
+	free(st->vio_totals);
+	st->vio_totals = NULL;
+	st->n_vio_totals = 0;
+}
+
+uint64_t fl_session_map_memory(struct fl_session *s)
+{
+	struct bpf_map *map;
+	uint64_t total = 0;
+
+	bpf_object__for_each_map(map, s->skel->obj) {
+		char path[64], line[128];
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", bpf_map__fd(map));
+		f = fopen(path, "re");
+		if (!f)
+			continue;
+		while (fgets(line, sizeof(line), f)) {
+			unsigned long long v;
+
+			if (sscanf(line, "memlock: %llu", &v) == 1)
+				total += v;
+		}
+		fclose(f);
+	}
+	return total;
+}

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The recording engine: load the BPF object for a plan, attach it, poll the
+ * ring buffers into a sink, read the counters, detach. It knows nothing of
+ * logs or terminals; record and trace are two sinks (retsnoop-style split of
+ * attaching from reporting).
+ */
+#ifndef FAULTLINE_SESSION_H
+#define FAULTLINE_SESSION_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "faultline/abi.h"
+#include "hooks.h"
+#include "kbtf.h"
+
+struct fl_sink {
+	void (*event)(void *ctx, const struct fl_event *e);
+	void (*violation)(void *ctx, const struct fl_violation *v);
+	void *ctx;
+};
+
+struct fl_session_opts {
+	bool fuse_only;
+	bool dax_only;
+	bool export_events;
+	uint32_t event_pid;		/* 0: all */
+	uint32_t event_dev;		/* kernel dev_t, 0: all */
+	uint64_t event_ino;		/* 0: all */
+	uint32_t events_ring_bytes;	/* 0: default */
+	uint32_t violations_ring_bytes;
+	uint32_t inflight_max;		/* faults/ops map entries, 0: default */
+	uint32_t inode_max;		/* per-inode state entries, 0: default */
+};
+
+struct fl_vio_total {
+	struct fl_vio_key key;
+	uint64_t count;
+};
+
+struct fl_session_stats {
+	uint64_t counters[FL_CTR__COUNT];
+	uint64_t hook_hits[FL_HOOK__COUNT];
+	struct fl_vio_total *vio_totals;	/* per key, malloc'd */
+	size_t n_vio_totals;
+	uint64_t inflight_faults;		/* left in the maps at the end */
+	uint64_t inflight_ops;
+	uint64_t inode_entries;
+	uint64_t inode_max;
+	uint64_t ring_violations_seen;		/* records the sink received */
+	uint64_t ring_events_seen;
+};
+
+struct fl_session;
+
+/* Load and attach. NULL with a one-line reason in @err. */
+struct fl_session *fl_session_start(const struct fl_plan *plan, const struct fl_kbtf *kbtf,
+				    const struct fl_session_opts *opts, const struct fl_sink *sink,
+				    char *err, size_t errlen);
+/* Deliver what is in the ring buffers, waiting up to @timeout_ms. <0: -errno. */
+int fl_session_poll(struct fl_session *s, int timeout_ms);
+/* Current counters (stats->vio_totals only filled by fl_session_finish). */
+void fl_session_counters(struct fl_session *s, struct fl_session_stats *stats);
+/* Detach, drain the rings into the sink, read every counter and empty the maps. */
+void fl_session_finish(struct fl_session *s, struct fl_session_stats *stats);
+void fl_session_free(struct fl_session *s);
+void fl_session_stats_free(struct fl_session_stats *stats);
+
+/* Memory the loaded maps take in the kernel (bytes, as bpftool's memlock). */
+uint64_t fl_session_map_memory(struct fl_session *s);
+
+#endif
