@@ -32,17 +32,6 @@ static const struct {
 	{ FL_I4, FL_VIO_UNSERIALIZED_RECLAIM, "DAX range reclaim holds the fault lock exclusive" },
 };
 
-static int verdict_of(const struct fl_log *log)
-{
-	if (log->unreadable)
-		return FL_EXIT_ERROR;
-	if (log->vio_all)
-		return FL_EXIT_VIOLATIONS;
-	if (log->incomplete)
-		return FL_EXIT_ERROR;
-	return FL_EXIT_OK;
-}
-
 /* What the header says of an invariant's coverage ("checked", ...), or "?" */
 static const char *coverage(const struct fl_log *log, enum fl_inv inv, const char **why)
 {
@@ -281,7 +270,7 @@ int do_gate(int argc, char **argv)
 		all = json_array();
 	for (int i = 0; i < n; i++) {
 		fl_log_read(argv[optind + i], &vs[i].log);
-		vs[i].code = verdict_of(&vs[i].log);
+		vs[i].code = fl_log_verdict(&vs[i].log);
 		unreadable |= vs[i].log.unreadable;
 		if (vs[i].code > worst)
 			worst = vs[i].code;

@@ -411,10 +411,10 @@ void fl_plan_fallback_line(const struct fl_plan *p, char *buf, size_t len)
 	if (fn == 0 || fentry == fn)
 		return;
 	if (kprobe)
-		snprintf(buf, len, "fentry unavailable (%s): using kprobes for %d of %d function hooks",
+		snprintf(buf, len, "fentry unavailable: %s; using kprobes for %d of %d function hooks",
 			 p->fentry_status[0] ? p->fentry_status : "some targets refused", kprobe, fn);
 	else
-		snprintf(buf, len, "fentry unavailable (%s) and %s: tracepoint-only mode; I2 %s, I3 %s, I4 %s",
+		snprintf(buf, len, "fentry unavailable: %s; %s: tracepoint-only mode (I2 %s, I3 %s, I4 %s)",
 			 p->fentry_status[0] ? p->fentry_status : "targets refused",
 			 p->kprobe_status[0] ? p->kprobe_status : "kprobes refused",
 			 fl_coverage_name(p->cov[FL_I2]), fl_coverage_name(p->cov[FL_I3]),

@@ -97,6 +97,12 @@ int fl_log_read(const char *path, struct fl_log *log);
 int fl_log_read_mem(const char *name, const char *data, size_t len, struct fl_log *log);
 void fl_log_free(struct fl_log *log);
 
+/*
+ * The gate's verdict on one log: 0 complete and clean, 1 violations (they are
+ * proof whatever else was lost), 2 unreadable or incomplete.
+ */
+int fl_log_verdict(const struct fl_log *log);
+
 /* One line: "PATH:LINE: reason" or "PATH: reason" (line 0). */
 void fl_log_error_line(const struct fl_log *log, char *buf, size_t len);
 

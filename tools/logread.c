@@ -315,3 +315,12 @@ void fl_log_error_line(const struct fl_log *log, char *buf, size_t len)
 	else
 		snprintf(buf, len, "%s: %s", log->path, log->err);
 }
+
+int fl_log_verdict(const struct fl_log *log)
+{
+	if (log->unreadable)
+		return 2;
+	if (log->vio_all)
+		return 1;
+	return log->incomplete ? 2 : 0;
+}

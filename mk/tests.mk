@@ -1,0 +1,37 @@
+# Tests that run on this machine: unit tests (cmocka, ASan/UBSan), CLI tests
+# on crafted logs, and live tests of the tracepoint mode on this kernel.
+
+TEST_BIN   := $(BUILD)/tests
+UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
+UNIT_BINS  := $(patsubst tests/unit/%.c,$(TEST_BIN)/%,$(UNIT_SRCS))
+SAN_LIB_OBJS := $(patsubst tools/%.c,$(BUILD)/san/%.o,$(LIB_SRCS))
+FUSE_CFLAGS := $(shell pkg-config --cflags fuse3 2>/dev/null)
+FUSE_LIBS   := $(shell pkg-config --libs fuse3 2>/dev/null || echo -lfuse3)
+
+# Test programs (also used in guests and by `make run`)
+TEST_PROGS := $(TEST_BIN)/fl-passthrough $(TEST_BIN)/fl-ops
+ALL_TARGETS += $(TEST_PROGS)
+
+$(TEST_BIN)/fl-passthrough: tests/passthrough/fl-passthrough.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(WARNFLAGS) -D_GNU_SOURCE $(FUSE_CFLAGS) $< -o $@ $(FUSE_LIBS)
+
+$(TEST_BIN)/fl-ops: tests/workload/fl-ops.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(WARNFLAGS) -D_GNU_SOURCE $< -o $@
+
+$(TEST_BIN)/test_%: tests/unit/test_%.c $(SAN_LIB_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) -Itools $(SAN_FLAGS) $< $(SAN_LIB_OBJS) -o $@ -lcmocka $(HOST_LIBS)
+
+.PHONY: check-unit check-cli check-live
+check-unit: $(UNIT_BINS)
+	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
+
+check-cli: $(BUILD)/faultline-san $(BUILD)/faultline
+	tests/cli/run-cli-tests $(BUILD)/faultline-san
+
+check-live: $(BUILD)/faultline $(BUILD)/faultline-san $(TEST_PROGS)
+	tests/live/run-live-tests $(BUILD)
+
+CHECK_TARGETS += check-unit check-cli check-live

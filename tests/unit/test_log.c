@@ -1,0 +1,248 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The log writer and reader, and the gate's verdict, on good and bad logs. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include "log.h"
+
+struct built {
+	char *buf;
+	size_t len;
+};
+
+/* A log as the recorder writes it: header, @nvio race violations, trailer. */
+static void build(struct built *b, int nvio, uint64_t events_lost, uint64_t map_full,
+		  bool trailer)
+{
+	struct fl_log_writer w = { 0 };
+	struct fl_plan plan;
+	struct fl_kbtf kbtf;
+	struct fl_session_opts o = { 0 };
+	struct fl_session_stats st = { 0 };
+	struct fl_trailer_info ti = { .status = "complete", .duration_ns = 5 };
+	struct fl_vio_total vt = { 0 };
+	char *argv[] = { "fl-ops", "/mnt", NULL };
+
+	memset(&plan, 0, sizeof(plan));
+	memset(&kbtf, 0, sizeof(kbtf));
+	w.f = open_memstream(&b->buf, &b->len);
+	assert_non_null(w.f);
+	assert_int_equal(fl_log_write(&w, fl_json_header(&plan, &kbtf, argv, &o), true), 0);
+	for (int i = 0; i < nvio; i++) {
+		struct fl_violation v = { 0 };
+
+		v.kind = FL_VIO_RACE;
+		v.dev = 52;
+		v.ino = 1234;
+		v.flags = FL_F_FUSE | FL_F_DAX;
+		v.seq = i + 1;
+		v.fault.ts_begin = 10;
+		v.fault.ts_end = 20;
+		v.fault.end = 4096;
+		v.fault.op = FL_OP_FAULT;
+		v.fault.lock = FL_LOCK_NONE;
+		v.fault.stack_len = 16;
+		v.fault.stack[0] = 0xffffffff81000010ULL;	/* no ksyms: "?" */
+		memcpy(v.fault.comm, "work\377er", 8);		/* odd bytes in comm */
+		v.op.ts_begin = 15;
+		v.op.start = 0;
+		v.op.end = FL_EOF;
+		v.op.op = FL_OP_TRUNCATE;
+		v.op.lock = FL_LOCK_NONE;
+		assert_int_equal(fl_log_write(&w, fl_json_violation(&v, NULL), true), 0);
+		w.violations++;
+	}
+	if (trailer) {
+		st.counters[FL_CTR_VIOLATIONS] = nvio;
+		st.counters[FL_CTR_EVENTS_LOST] = events_lost;
+		st.counters[FL_CTR_MAP_FULL] = map_full;
+		if (nvio) {
+			vt.key.dev = 52;
+			vt.key.ino = 1234;
+			vt.key.kind = FL_VIO_RACE;
+			vt.count = nvio + 7;	/* some suppressed */
+			st.vio_totals = &vt;
+			st.n_vio_totals = 1;
+		}
+		st.inode_max = 4096;
+		assert_int_equal(fl_log_write(&w, fl_json_trailer(&st, &w, &ti), true), 0);
+	}
+	fclose(w.f);
+}
+
+static int read_built(struct built *b, struct fl_log *log)
+{
+	return fl_log_read_mem("t.jsonl", b->buf, b->len, log);
+}
+
+static void clean_log(void **state)
+{
+	struct built b;
+	struct fl_log log;
+
+	build(&b, 0, 0, 0, true);
+	assert_int_equal(read_built(&b, &log), 0);
+	assert_false(log.incomplete);
+	assert_int_equal(log.vio_all, 0);
+	assert_int_equal(fl_log_verdict(&log), 0);
+	assert_int_equal(log.lines, 2);
+	fl_log_free(&log);
+	free(b.buf);
+}
+
+static void violations_log(void **state)
+{
+	struct built b;
+	struct fl_log log;
+	json_t *v;
+
+	build(&b, 3, 0, 0, true);
+	assert_int_equal(read_built(&b, &log), 0);
+	assert_int_equal(json_array_size(log.violations), 3);
+	assert_int_equal(log.vio_all, 10);
+	assert_int_equal(log.vio_total[FL_VIO_RACE], 10);
+	assert_int_equal(fl_log_verdict(&log), 1);
+	v = json_array_get(log.violations, 0);
+	assert_string_equal(json_string_value(json_object_get(v, "dev")), "0:52");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(
+		json_object_get(v, "fault"), "task"), "comm")), "work?er");
+	assert_true(json_is_null(json_object_get(json_object_get(json_object_get(v, "op"),
+							       "bytes"), "end")));
+	/* no kernel address anywhere */
+	assert_null(strstr(b.buf, "ffffffff"));
+	fl_log_free(&log);
+	free(b.buf);
+}
+
+static void lost_evidence(void **state)
+{
+	struct built b;
+	struct fl_log log;
+
+	build(&b, 0, 12, 0, true);
+	assert_int_equal(read_built(&b, &log), 0);
+	assert_true(log.incomplete);
+	assert_non_null(strstr(log.incomplete_reason, "12 events lost"));
+	assert_int_equal(fl_log_verdict(&log), 2);
+	fl_log_free(&log);
+	free(b.buf);
+
+	build(&b, 0, 0, 3, true);
+	assert_int_equal(read_built(&b, &log), 0);
+	assert_non_null(strstr(log.incomplete_reason, "map full"));
+	assert_int_equal(fl_log_verdict(&log), 2);
+	fl_log_free(&log);
+	free(b.buf);
+
+	/* violations are proof even when evidence was lost */
+	build(&b, 1, 5, 0, true);
+	assert_int_equal(read_built(&b, &log), 0);
+	assert_int_equal(fl_log_verdict(&log), 1);
+	fl_log_free(&log);
+	free(b.buf);
+}
+
+/* Read @text and expect it unreadable at @line with @reason in the message. */
+static void expect_bad(const char *text, size_t len, uint64_t line, const char *reason)
+{
+	struct fl_log log;
+	char msg[1024];
+
+	assert_int_equal(fl_log_read_mem("bad.jsonl", text, len, &log), -1);
+	assert_true(log.unreadable);
+	assert_int_equal(fl_log_verdict(&log), 2);
+	fl_log_error_line(&log, msg, sizeof(msg));
+	if (!strstr(msg, reason) || log.err_line != line)
+		fail_msg("got '%s' (line %llu), wanted line %llu with '%s'", msg,
+			 (unsigned long long)log.err_line, (unsigned long long)line, reason);
+	assert_null(strchr(msg, '\n'));
+	fl_log_free(&log);
+}
+
+/* string literal inputs: their length is the literal's, NULs included */
+#define BAD(text, line, reason) expect_bad(text, sizeof(text) - 1, line, reason)
+
+static void bad_inputs(void **state)
+{
+	struct built b;
+	char *text, *nl;
+	size_t hdr;
+
+	BAD("", 0, "empty log");
+	BAD("\x7f" "ELF\x02\x01\n", 1, "not JSON");
+	BAD("[1,2]\n", 1, "not a JSON object");
+	BAD("{\"type\":\"event\"}\n", 1, "not a faultline log");
+
+	build(&b, 1, 0, 0, true);
+	nl = strchr(b.buf, '\n');
+	hdr = nl - b.buf + 1;
+
+	/* truncated last line: the recorder died mid-write */
+	expect_bad(b.buf, b.len - 10, 3, "truncated last line");
+	/* no trailer: complete lines, then nothing */
+	expect_bad(b.buf, strchr(nl + 1, '\n') - b.buf + 1, 2, "no trailer");
+	/* garbage in the middle */
+	text = malloc(2 * b.len + 32);
+	memcpy(text, b.buf, hdr);
+	memcpy(text + hdr, "\x01\x02garbage\n", 10);
+	memcpy(text + hdr + 10, b.buf + hdr, b.len - hdr);
+	expect_bad(text, b.len + 10, 2, "not JSON");
+	/* a NUL byte inside a line */
+	memcpy(text, b.buf, b.len);
+	text[hdr + 5] = 0;
+	expect_bad(text, b.len, 2, "not JSON");
+	/* unknown schema */
+	memcpy(text, b.buf, b.len);
+	memcpy(strstr(text, "\"schema\":1") + 9, "7", 1);
+	expect_bad(text, b.len, 1, "unknown schema version 7");
+	/* a violation line dropped: the trailer's count disagrees */
+	memcpy(text, b.buf, hdr);
+	memcpy(text + hdr, strchr(nl + 1, '\n') + 1, b.len - (strchr(nl + 1, '\n') + 1 - b.buf));
+	expect_bad(text, b.len - (strchr(nl + 1, '\n') + 1 - b.buf) + hdr, 2,
+		   "trailer counts 1 violation lines, the log holds 0");
+	/* data after the trailer */
+	memcpy(text, b.buf, b.len);
+	memcpy(text + b.len, b.buf, hdr);
+	expect_bad(text, b.len + hdr, 4, "data after the trailer");
+	free(text);
+	free(b.buf);
+
+	BAD("{\"type\":\"header\",\"tool\":\"faultline\",\"schema\":1,\"kernel\":\"x\"}\n"
+		   "{\"type\":\"violation\",\"kind\":\"nonsense\"}\n", 2, "unknown or missing 'kind'");
+	BAD("{\"type\":\"header\",\"tool\":\"faultline\",\"schema\":1,\"kernel\":\"x\"}\n"
+		   "{\"type\":\"mystery\"}\n", 2, "unknown record type 'mystery'");
+	BAD("{\"type\":\"header\",\"tool\":\"faultline\",\"schema\":1,\"kernel\":\"x\"}\n"
+		   "{\"type\":\"trailer\",\"status\":\"complete\"}\n", 2, "no 'counters'");
+	/* invalid UTF-8 */
+	BAD("{\"type\":\"header\",\"tool\":\"faultline\",\"schema\":1,\"kernel\":\"\xff\"}\n", 1,
+	    "not JSON");
+}
+
+static void missing_file(void **state)
+{
+	struct fl_log log;
+	char msg[1024];
+
+	assert_int_equal(fl_log_read("/nonexistent/run.jsonl", &log), -1);
+	fl_log_error_line(&log, msg, sizeof(msg));
+	assert_string_equal(msg, "/nonexistent/run.jsonl: cannot open: No such file or directory");
+	fl_log_free(&log);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(clean_log),
+		cmocka_unit_test(violations_log),
+		cmocka_unit_test(lost_evidence),
+		cmocka_unit_test(bad_inputs),
+		cmocka_unit_test(missing_file),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

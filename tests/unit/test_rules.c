@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The violation rules, exactly as the BPF programs compile them. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+#include "faultline/rules.h"
+
+#define SELF 0xffff888012345600ULL
+#define OTHER 0xffff888098765400ULL
+
+static void rwsem_free(void **state)
+{
+	assert_int_equal(fl_rwsem_decode(0, 0, SELF), FL_LOCK_NONE);
+	/* a stale last-reader owner with no count is still free */
+	assert_int_equal(fl_rwsem_decode(0, SELF | FL_RWSEM_READER_OWNED, SELF), FL_LOCK_NONE);
+	/* waiters/handoff flags alone do not hold it */
+	assert_int_equal(fl_rwsem_decode(0x6, 0, SELF), FL_LOCK_NONE);
+}
+
+static void rwsem_writer(void **state)
+{
+	assert_int_equal(fl_rwsem_decode(FL_RWSEM_WRITER_LOCKED, SELF, SELF), FL_LOCK_EXCL_SELF);
+	assert_int_equal(fl_rwsem_decode(FL_RWSEM_WRITER_LOCKED, OTHER, SELF), FL_LOCK_EXCL_OTHER);
+	/* owner flag bits are masked off */
+	assert_int_equal(fl_rwsem_decode(FL_RWSEM_WRITER_LOCKED | 0x2, SELF | 0x2, SELF),
+			 FL_LOCK_EXCL_SELF);
+	/* a reader's transient bias does not hide the writer */
+	assert_int_equal(fl_rwsem_decode(FL_RWSEM_WRITER_LOCKED | (1ULL << 8), OTHER, SELF),
+			 FL_LOCK_EXCL_OTHER);
+}
+
+static void rwsem_readers(void **state)
+{
+	uint64_t one = 1ULL << FL_RWSEM_READER_SHIFT;
+
+	assert_int_equal(fl_rwsem_decode(one, SELF | FL_RWSEM_READER_OWNED, SELF),
+			 FL_LOCK_SHARED_SELF);
+	assert_int_equal(fl_rwsem_decode(3 * one, OTHER | FL_RWSEM_READER_OWNED, SELF),
+			 FL_LOCK_SHARED);
+	/* READ_FAILED alone is not a reader */
+	assert_int_equal(fl_rwsem_decode(FL_RWSEM_READ_FAILED, 0, SELF), FL_LOCK_NONE);
+}
+
+static void verdicts(void **state)
+{
+	assert_int_equal(fl_fault_lock_verdict(FL_LOCK_SHARED_SELF), FL_OK);
+	assert_int_equal(fl_fault_lock_verdict(FL_LOCK_SHARED), FL_OK);
+	assert_int_equal(fl_fault_lock_verdict(FL_LOCK_EXCL_SELF), FL_OK);
+	assert_int_equal(fl_fault_lock_verdict(FL_LOCK_NONE), FL_BAD);
+	assert_int_equal(fl_fault_lock_verdict(FL_LOCK_EXCL_OTHER), FL_BAD);
+	assert_int_equal(fl_fault_lock_verdict(FL_LOCK_UNKNOWN), FL_UNKNOWN);
+
+	assert_int_equal(fl_teardown_lock_verdict(FL_LOCK_EXCL_SELF), FL_OK);
+	assert_int_equal(fl_teardown_lock_verdict(FL_LOCK_EXCL_OTHER), FL_BAD);
+	assert_int_equal(fl_teardown_lock_verdict(FL_LOCK_SHARED_SELF), FL_BAD);
+	assert_int_equal(fl_teardown_lock_verdict(FL_LOCK_SHARED), FL_BAD);
+	assert_int_equal(fl_teardown_lock_verdict(FL_LOCK_NONE), FL_BAD);
+	assert_int_equal(fl_teardown_lock_verdict(FL_LOCK_UNKNOWN), FL_UNKNOWN);
+}
+
+static void page_overlap(void **state)
+{
+	/* same page, different bytes: a punch of bytes 100-200 zeroes page 0 */
+	assert_true(fl_pages_overlap(0, 4096, 100, 200));
+	/* adjacent pages do not overlap */
+	assert_false(fl_pages_overlap(0, 4096, 4096, 8192));
+	assert_true(fl_pages_overlap(4095, 4097, 4096, 8192));
+	/* to end of file */
+	assert_true(fl_pages_overlap(1ULL << 40, (1ULL << 40) + 4096, 8192, FL_EOF));
+	assert_false(fl_pages_overlap(0, 4096, 8192, FL_EOF));
+	/* empty ranges never overlap */
+	assert_false(fl_pages_overlap(4096, 4096, 0, FL_EOF));
+	assert_false(fl_pages_overlap(0, FL_EOF, 100, 100));
+}
+
+static void time_overlap(void **state)
+{
+	assert_true(fl_times_overlap(10, 20, 15, 25));
+	assert_false(fl_times_overlap(10, 20, 20, 30));	/* half-open */
+	assert_false(fl_times_overlap(30, 40, 10, 20));
+	assert_true(fl_times_overlap(10, 0, 5, 11));		/* a in flight */
+	assert_true(fl_times_overlap(10, 20, 15, 0));		/* b in flight */
+	assert_false(fl_times_overlap(25, 30, 10, 20));
+	assert_true(fl_times_overlap(10, 0, 20, 0));
+}
+
+static void ranges(void **state)
+{
+	__u64 s, e;
+
+	fl_fault_range(5, 0, &s, &e);
+	assert_int_equal(s, 5 * 4096);
+	assert_int_equal(e, 6 * 4096);
+	fl_fault_range(513, 9, &s, &e);		/* a PMD fault maps its 2 MiB */
+	assert_int_equal(s, 512 * 4096ULL);
+	assert_int_equal(e, 1024 * 4096ULL);
+
+	fl_op_range(FL_OP_TRUNCATE, 8192, 0, 65536, &s, &e);
+	assert_int_equal(s, 8192);
+	assert_int_equal(e, FL_EOF);
+	fl_op_range(FL_OP_TRUNCATE, 65536, 0, 8192, &s, &e);	/* growing: nothing torn down */
+	assert_false(fl_op_tears_down(s, e));
+	fl_op_range(FL_OP_TRUNCATE, 8192, 0, FL_EOF, &s, &e);	/* old size unknown: shrinking */
+	assert_true(fl_op_tears_down(s, e));
+	fl_op_range(FL_OP_PUNCH_HOLE, 4096, 8192, 0, &s, &e);
+	assert_int_equal(s, 4096);
+	assert_int_equal(e, 12288);
+	fl_op_range(FL_OP_ZERO_RANGE, FL_EOF - 10, 100, 0, &s, &e);	/* saturates */
+	assert_int_equal(e, FL_EOF);
+	fl_op_range(FL_OP_OTRUNC, 123, 456, 789, &s, &e);
+	assert_int_equal(s, 0);
+	assert_int_equal(e, FL_EOF);
+	fl_op_range(FL_OP_FALLOCATE, 0, 1 << 20, 0, &s, &e);
+	assert_false(fl_op_tears_down(s, e));
+	fl_op_range(FL_OP_COLLAPSE_RANGE, 4096, 4096, 0, &s, &e);
+	assert_int_equal(e, FL_EOF);
+	fl_op_range(FL_OP_RECLAIM, 2 << 20, 4 << 20, 0, &s, &e);
+	assert_int_equal(s, 2 << 20);
+	assert_int_equal(e, 4 << 20);
+}
+
+static void fallocate_ops(void **state)
+{
+	assert_int_equal(fl_fallocate_op(FL_FALLOC_PUNCH_HOLE | FL_FALLOC_KEEP_SIZE),
+			 FL_OP_PUNCH_HOLE);
+	assert_int_equal(fl_fallocate_op(FL_FALLOC_ZERO_RANGE), FL_OP_ZERO_RANGE);
+	assert_int_equal(fl_fallocate_op(FL_FALLOC_ZERO_RANGE | FL_FALLOC_KEEP_SIZE),
+			 FL_OP_ZERO_RANGE);
+	assert_int_equal(fl_fallocate_op(FL_FALLOC_COLLAPSE), FL_OP_COLLAPSE_RANGE);
+	assert_int_equal(fl_fallocate_op(FL_FALLOC_INSERT), FL_OP_COLLAPSE_RANGE);
+	assert_int_equal(fl_fallocate_op(0), FL_OP_FALLOCATE);
+	assert_int_equal(fl_fallocate_op(FL_FALLOC_KEEP_SIZE), FL_OP_FALLOCATE);
+	assert_int_equal(fl_teardown_violation(FL_OP_RECLAIM), FL_VIO_UNSERIALIZED_RECLAIM);
+	assert_int_equal(fl_teardown_violation(FL_OP_PUNCH_HOLE), FL_VIO_UNSERIALIZED_TRUNCATE);
+}
+
+static void side(struct fl_side *s, uint64_t b, uint64_t e, uint64_t start, uint64_t end,
+		 enum fl_lock lock)
+{
+	memset(s, 0, sizeof(*s));
+	s->ts_begin = b;
+	s->ts_end = e;
+	s->start = start;
+	s->end = end;
+	s->lock = lock;
+}
+
+static void races(void **state)
+{
+	struct fl_side f, o;
+
+	/* both locked: overlapping intervals are an artifact of the hooks, not a race */
+	side(&f, 100, 200, 0, 4096, FL_LOCK_SHARED_SELF);
+	side(&o, 150, 300, 0, FL_EOF, FL_LOCK_EXCL_SELF);
+	assert_false(fl_is_race(&f, &o));
+	/* the fault took no lock */
+	f.lock = FL_LOCK_NONE;
+	assert_true(fl_is_race(&f, &o));
+	/* ... but on other pages */
+	o.start = 8192;
+	assert_false(fl_is_race(&f, &o));
+	/* the truncate took no lock, the fault did */
+	side(&f, 100, 200, 8192, 12288, FL_LOCK_SHARED);
+	side(&o, 150, 0, 4096, FL_EOF, FL_LOCK_NONE);
+	assert_true(fl_is_race(&f, &o));
+	/* disjoint in time */
+	side(&o, 200, 300, 0, FL_EOF, FL_LOCK_NONE);
+	assert_false(fl_is_race(&f, &o));
+	/* lock unknown on the op side, fault locked: not provable */
+	side(&o, 150, 300, 0, FL_EOF, FL_LOCK_UNKNOWN);
+	assert_false(fl_is_race(&f, &o));
+	/* a growing truncate tears nothing down */
+	f.lock = FL_LOCK_NONE;
+	side(&o, 150, 300, 65536, 65536, FL_LOCK_NONE);
+	assert_false(fl_is_race(&f, &o));
+}
+
+static void filter(void **state)
+{
+	assert_int_equal(fl_filter(FL_F_FUSE, 0, 0), FL_CTR__COUNT);
+	assert_int_equal(fl_filter(FL_F_DAX, 0, 0), FL_CTR__COUNT);
+	assert_int_equal(fl_filter(0, 0, 0), FL_CTR_FILTERED_NOT_FUSE);
+	assert_int_equal(fl_filter(FL_F_DAX, 1, 0), FL_CTR_FILTERED_NOT_FUSE);
+	assert_int_equal(fl_filter(FL_F_FUSE, 0, 1), FL_CTR_FILTERED_NOT_DAX);
+	assert_int_equal(fl_filter(FL_F_FUSE | FL_F_DAX, 1, 1), FL_CTR__COUNT);
+	assert_true(fl_invariants_apply(FL_F_DAX));
+	assert_false(fl_invariants_apply(FL_F_FUSE));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(rwsem_free),
+		cmocka_unit_test(rwsem_writer),
+		cmocka_unit_test(rwsem_readers),
+		cmocka_unit_test(verdicts),
+		cmocka_unit_test(page_overlap),
+		cmocka_unit_test(time_overlap),
+		cmocka_unit_test(ranges),
+		cmocka_unit_test(fallocate_ops),
+		cmocka_unit_test(races),
+		cmocka_unit_test(filter),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
