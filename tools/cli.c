@@ -2,6 +2,7 @@
 /* What every subcommand shares: globals, errors, common options. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/mount.h>
 #include <unistd.h>
 #include "cli.h"
@@ -9,7 +10,13 @@
 
 const char *fl_prog = "faultline";
 bool fl_json;
+bool fl_verbose;
 const char *fl_btf_path;
+
+int fl_libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	return fl_verbose ? vfprintf(stderr, fmt, ap) : 0;
+}
 
 void fl_err(const char *fmt, ...)
 {
@@ -41,7 +48,7 @@ bool fl_common_option(int opt, const char *arg)
 
 void fl_ensure_tracefs(void)
 {
-	if (!access("/sys/kernel/tracing/events", F_OK))
+	if (getenv("FAULTLINE_TRACEFS") || !access("/sys/kernel/tracing/events", F_OK))
 		return;
 	if (geteuid() == 0)
 		mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL);

@@ -3,7 +3,9 @@
 #define FAULTLINE_CLI_H
 
 #include <stdbool.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <bpf/libbpf.h>
 #include "faultline/abi.h"
 
 /* Exit codes, documented in faultline(8). */
@@ -15,6 +17,10 @@ enum {
 
 extern const char *fl_prog;	/* "faultline" */
 extern bool fl_json;		/* -j */
+extern bool fl_verbose;		/* -v: libbpf's log on stderr */
+
+/* libbpf print callback: silent unless -v. */
+int fl_libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap);
 
 /* "faultline: <message>" on stderr, one line. */
 void fl_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -42,6 +42,7 @@ int main(int argc, char **argv)
 	};
 	int opt;
 
+	libbpf_set_print(fl_libbpf_print);
 	/* '+': global options stop at the command; each command parses its own */
 	while ((opt = getopt_long(argc, argv, "+vjhV", opts, NULL)) != -1) {
 		if (fl_common_option(opt, optarg))

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -9,7 +10,6 @@
 #include "names.h"
 #include "probe.skel.h"
 
-bool fl_verbose;
 
 #define FN(...) .funcs = { __VA_ARGS__ }
 #define TP(b, e) .tps = { b, e }
@@ -70,16 +70,6 @@ const char *fl_coverage_name(enum fl_coverage cov)
 	return cov <= FL_COV_CHECKED ? n[cov] : "?";
 }
 
-static int quiet_print(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	return 0;
-}
-
-static int verbose_print(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	return vfprintf(stderr, fmt, ap);
-}
-
 static void errstr(int err, char *buf, size_t len)
 {
 	if (err == -EPERM)
@@ -91,36 +81,28 @@ static void errstr(int err, char *buf, size_t len)
 /* Can an fentry program load against @func? 0 or -errno. */
 static int try_fentry(const char *func)
 {
-	libbpf_print_fn_t old = libbpf_set_print(fl_verbose ? verbose_print : quiet_print);
 	struct probe_bpf *skel = probe_bpf__open();
 	int err;
 
-	if (!skel) {
-		err = -errno;
-		goto out;
-	}
+	if (!skel)
+		return -errno;
 	bpf_program__set_autoload(skel->progs.probe_kprobe, false);
 	err = bpf_program__set_attach_target(skel->progs.probe_fentry, 0, func);
 	if (!err)
 		err = probe_bpf__load(skel);
 	probe_bpf__destroy(skel);
-out:
-	libbpf_set_print(old);
 	return err;
 }
 
 /* Can a kprobe attach at @func? 0 or -errno. */
 static int try_kprobe(const char *func)
 {
-	libbpf_print_fn_t old = libbpf_set_print(fl_verbose ? verbose_print : quiet_print);
 	struct probe_bpf *skel = probe_bpf__open();
 	struct bpf_link *link;
 	int err;
 
-	if (!skel) {
-		err = -errno;
-		goto out;
-	}
+	if (!skel)
+		return -errno;
 	bpf_program__set_autoload(skel->progs.probe_fentry, false);
 	err = probe_bpf__load(skel);
 	if (!err) {
@@ -129,8 +111,6 @@ static int try_kprobe(const char *func)
 		bpf_link__destroy(link);
 	}
 	probe_bpf__destroy(skel);
-out:
-	libbpf_set_print(old);
 	return err;
 }
 
@@ -143,8 +123,13 @@ static bool kernel_has_kprobes(void)
 
 static bool syscall_tp_exists(const char *name)
 {
+	const char *tracefs = getenv("FAULTLINE_TRACEFS");
 	char path[256];
 
+	if (tracefs) {
+		snprintf(path, sizeof(path), "%s/events/syscalls/%s/id", tracefs, name);
+		return !access(path, R_OK);
+	}
 	snprintf(path, sizeof(path), "/sys/kernel/tracing/events/syscalls/%s/id", name);
 	if (!access(path, R_OK))
 		return true;

@@ -69,9 +69,6 @@ const char *fl_coverage_name(enum fl_coverage cov);
 void fl_plan_build(struct fl_plan *plan, const struct fl_kbtf *kbtf, const struct fl_ksyms *ksyms,
 		   enum fl_mode forced);
 
-/* libbpf log output while probing is silenced unless this is set (-v). */
-extern bool fl_verbose;
-
 /* Number of hooks the plan attaches. */
 int fl_plan_attached(const struct fl_plan *plan);
 

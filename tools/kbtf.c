@@ -53,15 +53,37 @@ static int write_btf(const struct btf *btf, char *path, size_t len)
 	return err;
 }
 
+static int kbtf_open(struct fl_kbtf *k, const char *custom_path, char *err, size_t errlen);
+
 int fl_kbtf_open(struct fl_kbtf *k, const char *custom_path, char *err, size_t errlen)
+{
+	int ret = kbtf_open(k, custom_path, err, errlen);
+
+	if (ret)
+		fl_kbtf_close(k);
+	return ret;
+}
+
+static int kbtf_open(struct fl_kbtf *k, const char *custom_path, char *err, size_t errlen)
 {
 	struct btf *file, *merged;
 	int ret;
 
+	const char *kernel = getenv("FAULTLINE_KERNEL_BTF");
+
 	memset(k, 0, sizeof(*k));
-	k->vmlinux = btf__load_vmlinux_btf();
-	if (!k->vmlinux)
+	if (kernel && !strcmp(kernel, "none")) {
 		k->vmlinux = NULL;
+	} else if (kernel) {
+		k->vmlinux = btf__parse(kernel, NULL);
+		if (!k->vmlinux) {
+			snprintf(err, errlen, "FAULTLINE_KERNEL_BTF %s: not a BTF file", kernel);
+			return -EINVAL;
+		}
+		snprintf(k->kernel_file, sizeof(k->kernel_file), "%s", kernel);
+	} else {
+		k->vmlinux = btf__load_vmlinux_btf();
+	}
 	k->fuse = load_module_btf("fuse", k->vmlinux);
 	if (!custom_path)
 		return 0;
@@ -114,6 +136,13 @@ void fl_kbtf_close(struct fl_kbtf *k)
 	btf__free(k->fuse);
 	btf__free(k->vmlinux);
 	memset(k, 0, sizeof(*k));
+}
+
+const char *fl_kbtf_core_path(const struct fl_kbtf *k)
+{
+	if (k->custom_file[0])
+		return k->custom_file;
+	return k->kernel_file[0] ? k->kernel_file : NULL;
 }
 
 bool fl_kbtf_has_kernel_types(const struct fl_kbtf *k)

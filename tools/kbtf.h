@@ -13,6 +13,7 @@ struct fl_kbtf {
 	struct btf *custom;		/* --btf, made standalone (vmlinux types included) */
 	char custom_file[PATH_MAX];	/* where the standalone copy is, for libbpf */
 	char custom_arg[PATH_MAX];	/* what the user passed */
+	char kernel_file[PATH_MAX];	/* $FAULTLINE_KERNEL_BTF, if it replaced the kernel's */
 };
 
 /*
@@ -21,11 +22,18 @@ struct fl_kbtf {
  * BTF or split BTF on top of the running kernel's vmlinux BTF; either way a
  * standalone copy is written for libbpf's btf_custom_path.
  * Returns 0, or -errno with a one-line reason in @err.
+ *
+ * $FAULTLINE_KERNEL_BTF=FILE stands in for /sys/kernel/btf/vmlinux, and
+ * "none" makes the kernel look BTF-less: for tests and for backporters
+ * checking what faultline would do on another kernel.
  */
 int fl_kbtf_open(struct fl_kbtf *k, const char *custom_path, char *err, size_t errlen);
 void fl_kbtf_close(struct fl_kbtf *k);
 
-/* The BTF that CO-RE relocations will resolve against (custom wins). */
+/* BTF file libbpf should relocate against instead of the kernel's, or NULL. */
+const char *fl_kbtf_core_path(const struct fl_kbtf *k);
+
+/* Are there kernel types for CO-RE at all? */
 bool fl_kbtf_has_kernel_types(const struct fl_kbtf *k);
 
 /* 1 if struct @sname has member @member, 0 if not, -1 if no BTF has @sname. */

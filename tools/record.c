@@ -351,7 +351,7 @@ static void flush_log(void *ctx)
 static int prepare(const struct run_opts *o, struct fl_kbtf *kbtf, struct fl_ksyms **ks,
 		   struct fl_plan *plan)
 {
-	char err[512], line[512];
+	char err[512];
 
 	if (geteuid() != 0) {
 		fl_err("recording needs root (CAP_BPF, CAP_PERFMON and tracefs): run it as root");
@@ -394,10 +394,17 @@ static int prepare(const struct run_opts *o, struct fl_kbtf *kbtf, struct fl_ksy
 		fl_kbtf_close(kbtf);
 		return FL_EXIT_ERROR;
 	}
+	return 0;
+}
+
+/* Once attached: say what automatic mode fell back from, in one line. */
+static void say_fallback(const struct fl_plan *plan)
+{
+	char line[512];
+
 	fl_plan_fallback_line(plan, line, sizeof(line));
 	if (line[0])
 		fprintf(stderr, "%s: %s\n", fl_prog, line);
-	return 0;
 }
 
 static void install_signals(void)
@@ -611,11 +618,12 @@ int do_record(int argc, char **argv)
 		goto out_log;
 	s = fl_session_start(&plan, &kbtf, &o.s, &sink, err, sizeof(err));
 	if (!s) {
-		fl_err("%s", err);
+		fl_err("%s%s", err, fl_verbose ? "" : " (-v shows libbpf's log)");
 		if (r.have_workload)
 			workload_stop(&r.w);
 		goto out_log;
 	}
+	say_fallback(&plan);
 	fl_log_write(&rs.log, fl_json_header(&plan, &kbtf, o.cmd, &o.s), true);
 	if (r.have_workload) {
 		r.exec_error = workload_release(&r.w);
@@ -689,11 +697,12 @@ int do_trace(int argc, char **argv)
 		goto out;
 	s = fl_session_start(&plan, &kbtf, &o.s, &sink, err, sizeof(err));
 	if (!s) {
-		fl_err("%s", err);
+		fl_err("%s%s", err, fl_verbose ? "" : " (-v shows libbpf's log)");
 		if (r.have_workload)
 			workload_stop(&r.w);
 		goto out;
 	}
+	say_fallback(&plan);
 	if (r.have_workload && (r.exec_error = workload_release(&r.w)))
 		fl_err("cannot run '%s': %s", o.cmd[0], strerror(-r.exec_error));
 	if (!r.exec_error) {

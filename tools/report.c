@@ -105,7 +105,9 @@ static void print_side(const char *label, json_t *s)
 
 	if (!s)
 		return;
-	printf("    %-5s %s", label, json_string_value(json_object_get(s, "op")));
+	printf("    %-5s", label);
+	if (strcmp(json_string_value(json_object_get(s, "op")) ?: "", "fault"))
+		printf(" %s", json_string_value(json_object_get(s, "op")));
 	printf(" at %s", json_string_value(json_object_get(s, "hook")));
 	if (strcmp(json_string_value(json_object_get(s, "entry")) ?: "",
 		   json_string_value(json_object_get(s, "hook")) ?: ""))
@@ -185,7 +187,8 @@ static void report_one(const struct fl_log *log)
 		g.recorded = 1;
 		groups[ng++] = g;
 	}
-	qsort(groups, ng, sizeof(*groups), by_inode_kind);
+	if (ng)
+		qsort(groups, ng, sizeof(*groups), by_inode_kind);
 	for (i = 0; i < ng; i++) {
 		json_t *ex = groups[i].example;
 

@@ -146,8 +146,7 @@ struct fl_session *fl_session_start(const struct fl_plan *plan, const struct fl_
 				    const struct fl_session_opts *opts, const struct fl_sink *sink,
 				    char *err, size_t errlen)
 {
-	LIBBPF_OPTS(bpf_object_open_opts, oopts,
-		    .btf_custom_path = kbtf->custom_file[0] ? kbtf->custom_file : NULL);
+	LIBBPF_OPTS(bpf_object_open_opts, oopts, .btf_custom_path = fl_kbtf_core_path(kbtf));
 	struct fl_session *s = calloc(1, sizeof(*s));
 	struct bpf_program *p;
 	int ret;
@@ -187,8 +186,7 @@ struct fl_session *fl_session_start(const struct fl_plan *plan, const struct fl_
 	}
 	ret = faultline_bpf__load(s->skel);
 	if (ret) {
-		snprintf(err, errlen, "cannot load the BPF programs: %s%s", strerror(-ret),
-			 fl_verbose ? "" : " (-v shows libbpf's log)");
+		snprintf(err, errlen, "cannot load the BPF programs: %s", strerror(-ret));
 		goto fail;
 	}
 	s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.violations), on_violation, s, NULL);
