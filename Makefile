@@ -50,8 +50,20 @@ include mk/*.mk
 
 all: $(ALL_TARGETS)
 
-check: $(CHECK_TARGETS)
+# Both entry points install what a fresh Debian machine lacks first.
+.PHONY: deps check-all
+deps:
+	scripts/install-deps all
+
+check: deps
+	$(MAKE) check-all
+
+check-all: $(CHECK_TARGETS)
 	@echo "make check: all tests passed"
+
+run: deps
+	$(MAKE) all
+	scripts/run-default $(BUILD)
 
 clean:
 	rm -rf $(BUILD)
