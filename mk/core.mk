@@ -4,7 +4,8 @@ BPF_SRCS   := $(wildcard bpf/*.bpf.c)
 BPF_OBJS   := $(patsubst bpf/%.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRCS))
 BPF_SKELS  := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
 ABI_HDRS   := $(wildcard include/faultline/*.h)
-TOOL_SRCS  := $(wildcard tools/*.c)
+# junit-none.c replaces junit.c in the static guest build only
+TOOL_SRCS  := $(filter-out tools/junit-none.c,$(wildcard tools/*.c))
 TOOL_HDRS  := $(wildcard tools/*.h)
 TOOL_OBJS  := $(patsubst tools/%.c,$(BUILD)/obj/%.o,$(TOOL_SRCS))
 # Everything but main(): linked into the unit tests, built with sanitizers there.
@@ -36,6 +37,11 @@ $(BUILD)/san/%.o: tools/%.c $(TOOL_HDRS) $(ABI_HDRS) $(BPF_SKELS)
 
 $(BUILD)/faultline-san: $(patsubst tools/%.c,$(BUILD)/san/%.o,$(TOOL_SRCS))
 	$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ $^ $(HOST_LIBS)
+
+# Static build for the test guests' initramfs: no libxml2 (and so no ICU), no JUnit.
+GUEST_SRCS := $(filter-out tools/junit.c,$(TOOL_SRCS)) tools/junit-none.c
+$(BUILD)/faultline-static: $(patsubst tools/%.c,$(BUILD)/obj/%.o,$(GUEST_SRCS))
+	$(CC) $(CFLAGS) -static -o $@ $^ -lbpf -lelf -lz -ljansson
 
 .PHONY: install
 install: $(BUILD)/faultline

@@ -6,13 +6,13 @@
  *   2  some log is unreadable, or incomplete without a violation to show
  */
 #include <getopt.h>
-#include <libxml/xmlwriter.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
 #include "hooks.h"
 #include "log.h"
+#include "junit.h"
 #include "names.h"
 
 struct verdict {
@@ -20,27 +20,6 @@ struct verdict {
 	int readable;
 	int code;
 };
-
-static const struct {
-	enum fl_inv inv;
-	enum fl_violation_kind kind;
-	const char *what;
-} inv_kinds[FL_INV__COUNT] = {
-	{ FL_I1, FL_VIO_UNSERIALIZED_FAULT, "every DAX fault holds the fault lock" },
-	{ FL_I2, FL_VIO_UNSERIALIZED_TRUNCATE, "every teardown holds the fault lock exclusive" },
-	{ FL_I3, FL_VIO_RACE, "no fault overlaps a teardown of its pages" },
-	{ FL_I4, FL_VIO_UNSERIALIZED_RECLAIM, "DAX range reclaim holds the fault lock exclusive" },
-};
-
-/* What the header says of an invariant's coverage ("checked", ...), or "?" */
-static const char *coverage(const struct fl_log *log, enum fl_inv inv, const char **why)
-{
-	json_t *i = json_object_get(json_object_get(json_object_get(log->header, "plan"),
-						    "invariants"), fl_inv_name(inv));
-
-	*why = json_string_value(json_object_get(i, "why")) ?: "";
-	return json_string_value(json_object_get(i, "status")) ?: "?";
-}
 
 static size_t inodes_with_violations(const struct fl_log *log)
 {
@@ -94,7 +73,7 @@ static void print_summary(const struct verdict *v)
 		for (int i = 0; i < FL_INV__COUNT; i++) {
 			const char *why;
 
-			printf("%s%s %s", i ? ", " : "", fl_inv_name(i), coverage(log, i, &why));
+			printf("%s%s %s", i ? ", " : "", fl_inv_name(i), fl_log_coverage(log, i, &why));
 		}
 		printf(")\n");
 	}
@@ -118,106 +97,6 @@ static json_t *summary_json(const struct verdict *v)
 	json_object_set_new(o, "faults", json_integer(log->counters[FL_CTR_FAULTS]));
 	json_object_set_new(o, "operations", json_integer(log->counters[FL_CTR_OPS]));
 	return o;
-}
-
-/* JUnit XML: a testsuite per log, a testcase per invariant plus one for the evidence. */
-static int write_junit(const char *path, struct verdict *vs, int n)
-{
-	xmlTextWriterPtr w = xmlNewTextWriterFilename(path, 0);
-	int tests = 0, failures = 0, errors = 0;
-	char num[32];
-
-	if (!w)
-		return -1;
-	for (int i = 0; i < n; i++) {
-		tests += vs[i].log.unreadable ? 1 : FL_INV__COUNT + 1;
-		errors += vs[i].log.unreadable || vs[i].log.incomplete;
-		for (int k = 0; k < FL_VIO__COUNT && !vs[i].log.unreadable; k++)
-			failures += vs[i].log.vio_total[k] != 0;
-	}
-	xmlTextWriterSetIndent(w, 1);
-	xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL);
-	xmlTextWriterStartElement(w, BAD_CAST "testsuites");
-	xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST "faultline");
-	snprintf(num, sizeof(num), "%d", tests);
-	xmlTextWriterWriteAttribute(w, BAD_CAST "tests", BAD_CAST num);
-	snprintf(num, sizeof(num), "%d", failures);
-	xmlTextWriterWriteAttribute(w, BAD_CAST "failures", BAD_CAST num);
-	snprintf(num, sizeof(num), "%d", errors);
-	xmlTextWriterWriteAttribute(w, BAD_CAST "errors", BAD_CAST num);
-
-	for (int i = 0; i < n; i++) {
-		const struct fl_log *log = &vs[i].log;
-		char msg[1024];
-
-		xmlTextWriterStartElement(w, BAD_CAST "testsuite");
-		xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST log->path);
-		if (log->unreadable) {
-			fl_log_error_line(log, msg, sizeof(msg));
-			xmlTextWriterStartElement(w, BAD_CAST "testcase");
-			xmlTextWriterWriteAttribute(w, BAD_CAST "classname", BAD_CAST "faultline.gate");
-			xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST "log readable");
-			xmlTextWriterStartElement(w, BAD_CAST "error");
-			xmlTextWriterWriteAttribute(w, BAD_CAST "message", BAD_CAST msg);
-			xmlTextWriterEndElement(w);
-			xmlTextWriterEndElement(w);
-			xmlTextWriterEndElement(w);
-			continue;
-		}
-		xmlTextWriterStartElement(w, BAD_CAST "properties");
-		xmlTextWriterStartElement(w, BAD_CAST "property");
-		xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST "kernel");
-		xmlTextWriterWriteAttribute(w, BAD_CAST "value",
-			BAD_CAST(json_string_value(json_object_get(log->header, "kernel")) ?: "?"));
-		xmlTextWriterEndElement(w);
-		xmlTextWriterEndElement(w);
-
-		xmlTextWriterStartElement(w, BAD_CAST "testcase");
-		xmlTextWriterWriteAttribute(w, BAD_CAST "classname", BAD_CAST "faultline.gate");
-		xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST "evidence complete");
-		if (log->incomplete) {
-			xmlTextWriterStartElement(w, BAD_CAST "error");
-			xmlTextWriterWriteAttribute(w, BAD_CAST "message",
-						    BAD_CAST log->incomplete_reason);
-			xmlTextWriterEndElement(w);
-		}
-		xmlTextWriterEndElement(w);
-
-		for (int j = 0; j < FL_INV__COUNT; j++) {
-			uint64_t nv = log->vio_total[inv_kinds[j].kind];
-			const char *why, *cov = coverage(log, inv_kinds[j].inv, &why);
-			char name[160];
-
-			snprintf(name, sizeof(name), "%s %s", fl_inv_name(inv_kinds[j].inv),
-				 inv_kinds[j].what);
-			xmlTextWriterStartElement(w, BAD_CAST "testcase");
-			xmlTextWriterWriteAttribute(w, BAD_CAST "classname", BAD_CAST "faultline.gate");
-			xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST name);
-			if (nv) {
-				snprintf(msg, sizeof(msg), "%llu %s violation(s)",
-					 (unsigned long long)nv, fl_violation_name(inv_kinds[j].kind));
-				xmlTextWriterStartElement(w, BAD_CAST "failure");
-				xmlTextWriterWriteAttribute(w, BAD_CAST "message", BAD_CAST msg);
-				xmlTextWriterWriteAttribute(w, BAD_CAST "type",
-					BAD_CAST fl_violation_name(inv_kinds[j].kind));
-				xmlTextWriterEndElement(w);
-			} else if (strcmp(cov, "checked")) {
-				snprintf(msg, sizeof(msg), "%s: %s", cov, why);
-				xmlTextWriterStartElement(w, BAD_CAST "skipped");
-				xmlTextWriterWriteAttribute(w, BAD_CAST "message", BAD_CAST msg);
-				xmlTextWriterEndElement(w);
-			}
-			xmlTextWriterEndElement(w);
-		}
-		xmlTextWriterEndElement(w);
-	}
-	xmlTextWriterEndElement(w);
-	if (xmlTextWriterEndDocument(w) < 0) {
-		xmlFreeTextWriter(w);
-		return -1;
-	}
-	xmlFreeTextWriter(w);
-	return 0;
 }
 
 static void gate_usage(FILE *f)
@@ -293,9 +172,16 @@ int do_gate(int argc, char **argv)
 		putchar('\n');
 		json_decref(o);
 	}
-	if (junit && write_junit(junit, vs, n)) {
-		fl_err("--junit %s: cannot write the report", junit);
-		worst = FL_EXIT_ERROR;
+	if (junit) {
+		struct fl_log *logs[n];
+		char err[256];
+
+		for (int i = 0; i < n; i++)
+			logs[i] = &vs[i].log;
+		if (fl_junit_write(junit, logs, n, err, sizeof(err))) {
+			fl_err("--junit %s: %s", junit, err);
+			worst = FL_EXIT_ERROR;
+		}
 	}
 	for (int i = 0; i < n; i++)
 		fl_log_free(&vs[i].log);

@@ -56,20 +56,6 @@ const struct fl_hook_desc fl_hooks[FL_HOOK__COUNT] = {
 		TP("sys_enter_openat", "sys_exit_openat"), .prog = "sys_openat", .serves = "I3" },
 };
 
-const char *fl_inv_name(enum fl_inv inv)
-{
-	static const char *const n[FL_INV__COUNT] = { "I1", "I2", "I3", "I4" };
-
-	return inv < FL_INV__COUNT ? n[inv] : "?";
-}
-
-const char *fl_coverage_name(enum fl_coverage cov)
-{
-	static const char *const n[] = { "unchecked", "partial", "checked" };
-
-	return cov <= FL_COV_CHECKED ? n[cov] : "?";
-}
-
 static void errstr(int err, char *buf, size_t len)
 {
 	if (err == -EPERM)

@@ -12,6 +12,7 @@
 #include "faultline/abi.h"
 #include "kbtf.h"
 #include "ksyms.h"
+#include "names.h"
 
 enum fl_hook_class {
 	FL_HC_FAULT_TP,		/* fs_dax tracepoints: tp_btf */
@@ -30,10 +31,6 @@ struct fl_hook_desc {
 	const char *prog;	/* program name stem in faultline.bpf.c */
 	const char *serves;	/* invariants it feeds, for probe's output */
 };
-
-enum fl_inv { FL_I1, FL_I2, FL_I3, FL_I4, FL_INV__COUNT };
-
-enum fl_coverage { FL_COV_UNCHECKED, FL_COV_PARTIAL, FL_COV_CHECKED };
 
 struct fl_hook_plan {
 	enum fl_mode mode;
@@ -56,9 +53,6 @@ struct fl_plan {
 };
 
 extern const struct fl_hook_desc fl_hooks[FL_HOOK__COUNT];
-
-const char *fl_inv_name(enum fl_inv inv);
-const char *fl_coverage_name(enum fl_coverage cov);
 
 /*
  * Decide every hook's mode for this kernel. @forced FL_MODE_NONE picks the

@@ -103,6 +103,9 @@ void fl_log_free(struct fl_log *log);
  */
 int fl_log_verdict(const struct fl_log *log);
 
+/* What a log's header says of invariant @inv's coverage ("checked", ...), "?" if nothing. */
+const char *fl_log_coverage(const struct fl_log *log, int inv, const char **why);
+
 /* One line: "PATH:LINE: reason" or "PATH: reason" (line 0). */
 void fl_log_error_line(const struct fl_log *log, char *buf, size_t len);
 

@@ -324,3 +324,11 @@ int fl_log_verdict(const struct fl_log *log)
 		return 1;
 	return log->incomplete ? 2 : 0;
 }
+
+const char *fl_log_coverage(const struct fl_log *log, int inv, const char **why)
+{
+	json_t *i = json_object_get(json_object_get(json_object_get(log->header, "plan"),
+						    "invariants"), fl_inv_name(inv));
+	*why = json_string_value(json_object_get(i, "why")) ?: "";
+	return json_string_value(json_object_get(i, "status")) ?: "?";
+}

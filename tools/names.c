@@ -93,6 +93,14 @@ static const char *const counter_names[FL_CTR__COUNT] = {
 	[FL_CTR_UNMATCHED_END] = "unmatched_end",
 };
 
+static const char *const inv_names[FL_INV__COUNT] = { "I1", "I2", "I3", "I4" };
+
+static const char *const coverage_names[] = {
+	[FL_COV_UNCHECKED] = "unchecked",
+	[FL_COV_PARTIAL] = "partial",
+	[FL_COV_CHECKED] = "checked",
+};
+
 static const char *lookup(const char *const *names, unsigned int n, unsigned int i)
 {
 	return i < n && names[i] ? names[i] : "?";
@@ -123,6 +131,16 @@ NAMES(lock, lock_names)
 NAMES(violation, violation_names)
 NAMES(event, event_names)
 NAMES(counter, counter_names)
+
+const char *fl_inv_name(unsigned int i)
+{
+	return lookup(inv_names, ARRAY_SIZE(inv_names), i);
+}
+
+const char *fl_coverage_name(unsigned int i)
+{
+	return lookup(coverage_names, ARRAY_SIZE(coverage_names), i);
+}
 
 const char *fl_layout_name(unsigned int i)
 {

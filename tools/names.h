@@ -5,6 +5,12 @@
 
 #include "faultline/abi.h"
 
+/* The invariants (SPEC.md) and how far a plan checks each. */
+enum fl_inv { FL_I1, FL_I2, FL_I3, FL_I4, FL_INV__COUNT };
+enum fl_coverage { FL_COV_UNCHECKED, FL_COV_PARTIAL, FL_COV_CHECKED };
+
+const char *fl_inv_name(unsigned int inv);
+const char *fl_coverage_name(unsigned int cov);
 const char *fl_hook_name(unsigned int hook);
 const char *fl_mode_name(unsigned int mode);
 const char *fl_op_name(unsigned int op);
