@@ -6,7 +6,7 @@
 #   make vm-shellcheck               lint the harness scripts
 VM_SERIES ?= 5.10 6.1 6.12
 VM_JOBS   ?= 1
-VM_SCRIPTS := tests/vm/guest-kernel tests/vm/mkinitramfs tests/vm/boot tests/vm/selftest \
+VM_SCRIPTS := tests/vm/guest-kernel tests/vm/mkinitramfs tests/vm/boot tests/vm/run tests/vm/selftest \
 	      tests/vm/init tests/vm/selftest-guest.sh
 
 .PHONY: vm-selftest vm-kernels vm-shellcheck
