@@ -22,11 +22,12 @@
  * window is a copy, and this server keeps it coherent with the backing file:
  *   - SETUPMAPPING copies the file range into the window (zeros beyond EOF);
  *   - the window is authoritative for mapped ranges: it is written back to the file (never past
- *     EOF) on REMOVEMAPPING, FLUSH, FSYNC, before READ, on FORGET and when the connection ends
- *     (at unmount the kernel aborts the connection before it would send REMOVEMAPPING);
+ *     EOF) on REMOVEMAPPING, FSYNC, before READ, on FORGET and when the connection ends (at
+ *     unmount the kernel aborts the connection before it would send REMOVEMAPPING), not on
+ *     FLUSH (close), which would cost a copy of every mapped range per close;
  *   - requests that change the file under a mapping change the window too: WRITE copies its
- *     data in, a size change zeros the window from the lower of the old and new sizes,
- *     fallocate PUNCH_HOLE/ZERO_RANGE and open(O_TRUNC) zero the affected part.
+ *     data in, a size change (SETATTR, fallocate, open(O_TRUNC)) zeros the window between the
+ *     two sizes, fallocate PUNCH_HOLE/ZERO_RANGE zeros the affected part.
  * Device I/O uses O_DIRECT on the pmem block device, which reaches the same memory that the
  * kernel maps (buffered I/O would go through the block device's page cache instead).
  *
@@ -290,17 +291,23 @@ static int map_writeback(struct mapping *m)
 	return err;
 }
 
-/* Put data (or zeros if data is NULL) at device offset moff, read-modify-write of blocks. */
+/*
+ * Put data (or zeros if data is NULL) at device offset moff. O_DIRECT needs whole blocks: the
+ * partial first and last blocks are read first, the blocks in between are only written.
+ */
 static int window_put(uint64_t moff, const void *data, uint64_t len)
 {
 	uint64_t a = moff / BLK * BLK, b = (moff + len + BLK - 1) / BLK * BLK;
 	char *buf;
-	int err;
+	int err = 0;
 
 	if (!len)
 		return 0;
 	buf = abuf(b - a);
-	err = full_pread(dax_fd, buf, b - a, a);
+	if (moff != a)
+		err = full_pread(dax_fd, buf, BLK, a);
+	if (!err && (moff + len) % BLK && (b - BLK != a || moff == a))
+		err = full_pread(dax_fd, buf + (b - a - BLK), BLK, b - BLK);
 	if (!err) {
 		if (data)
 			memcpy(buf + (moff - a), data, len);
@@ -333,6 +340,20 @@ static int window_update(uint64_t nodeid, uint64_t off, uint64_t len, const char
 				 e - s);
 	}
 	return err;
+}
+
+/*
+ * The file's size went from old to new. Window bytes past EOF are kept zero (from
+ * SETUPMAPPING on; stores beyond the EOF page fault with SIGBUS), except for the tail of the
+ * EOF page, which stores through a mapping may have dirtied. So zeroing from the lower size to
+ * the end of the page of the higher one leaves the window as the file reads.
+ */
+static int window_resized(uint64_t nodeid, uint64_t old, uint64_t new)
+{
+	uint64_t lo = old < new ? old : new, hi = old < new ? new : old;
+
+	hi = (hi + BLK - 1) / BLK * BLK;
+	return hi > lo ? window_update(nodeid, lo, hi - lo, NULL) : 0;
 }
 
 static int writeback_node(uint64_t nodeid)
@@ -643,9 +664,7 @@ static int do_setattr(uint64_t nodeid, const struct fuse_setattr_in *in)
 		if (ftruncate(fd, (off_t)in->size))
 			return -errno;
 		st.setattr++;
-		/* Window bytes from the lower size on are beyond EOF or newly zero. */
-		window_update(nodeid, (uint64_t)old < in->size ? (uint64_t)old : in->size,
-			      UINT64_MAX / 2, NULL);
+		window_resized(nodeid, (uint64_t)old, in->size);
 	}
 	if (in->valid & FATTR_ATIME)
 		ts[0] = (struct timespec){ in->atime, in->atimensec };
@@ -685,7 +704,7 @@ static int do_fallocate(uint64_t nodeid, const struct fuse_fallocate_in *in)
 		window_update(nodeid, in->offset, in->length, NULL);
 	now = file_size(fd);
 	if (now > old)
-		window_update(nodeid, (uint64_t)old, (uint64_t)(now - old), NULL);
+		window_resized(nodeid, (uint64_t)old, (uint64_t)now);
 	return 0;
 }
 
@@ -811,12 +830,15 @@ static void handle(const char *req, size_t len)
 	case FUSE_OPEN: {
 		const struct fuse_open_in *in = (const void *)arg;
 		struct fuse_open_out out = { 0 };
+		struct stat os;
+		off_t old;
 		int fd;
 
 		if (!n) {
 			err = -ESTALE;
 			break;
 		}
+		old = node_stat(n, &os) ? 0 : os.st_size;
 		fd = proc_open(n->fd, open_flags(in->flags));
 		if (fd < 0) {
 			err = -errno;
@@ -824,7 +846,7 @@ static void handle(const char *req, size_t len)
 		}
 		if (in->flags & O_TRUNC) {
 			st.open_trunc++;
-			window_update(h->nodeid, 0, UINT64_MAX / 2, NULL);
+			window_resized(h->nodeid, (uint64_t)old, 0);
 		}
 		out.fh = (uint64_t)fd;
 		reply(h->unique, 0, &out, sizeof(out));
@@ -934,7 +956,6 @@ static void handle(const char *req, size_t len)
 		return;
 	}
 	case FUSE_FLUSH:
-		err = writeback_node(h->nodeid);
 		break;
 	case FUSE_FSYNC: {
 		const struct fuse_fsync_in *in = (const void *)arg;

@@ -4,12 +4,13 @@
  *
  *   dax-race-workload --file PATH [--size BYTES] [--faulters N] [--shrinkers N]
  *                     [--ops truncate,punch,zero,otrunc] [--duration SEC | --iterations N]
- *                     [--seed N]
+ *                     [--hold-us N] [--seed N]
  *
  * Faulter threads read and write random pages of one MAP_SHARED mapping of PATH, now and then
  * dropping the page with madvise(MADV_DONTNEED) so that the next access faults again. Shrinker
  * threads cycle through the selected operations on the same file:
- *   truncate  ftruncate() down to a random page-aligned size below half, then back up
+ *   truncate  ftruncate() down to a random page-aligned size below half, then (after --hold-us
+ *             microseconds, default 200) back up
  *   punch     fallocate(PUNCH_HOLE|KEEP_SIZE) of a random range
  *   zero      fallocate(ZERO_RANGE|KEEP_SIZE) of a random range (size kept)
  *   otrunc    open(O_TRUNC), then ftruncate() back up
@@ -60,6 +61,7 @@ static unsigned int nfault = 2, nshrink = 1, ops_mask = (1u << NR_OPS) - 1;
 static double duration = 5.0;
 static long iterations;
 static unsigned int seed = 1;
+static unsigned int hold_us = 200;
 
 static uint8_t *map;
 static atomic_bool done;
@@ -208,7 +210,7 @@ static void *shrinker(void *arg)
 				err_count(errno);
 			} else {
 				publish_shrunk(sz);
-				usleep(500);
+				usleep(hold_us);
 				regrow(fd);
 			}
 			pthread_mutex_unlock(&shrink_lock);
@@ -231,7 +233,7 @@ static void *shrinker(void *arg)
 				err_count(errno);
 			} else {
 				publish_shrunk(0);
-				usleep(500);
+				usleep(hold_us);
 				regrow(fd2);
 				close(fd2);
 			}
@@ -281,7 +283,7 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: " PROG " --file PATH [--size BYTES] [--faulters N] [--shrinkers N]\n"
 		"       [--ops truncate,punch,zero,otrunc] [--duration SEC | --iterations N]"
-		" [--seed N]\n");
+		" [--hold-us N] [--seed N]\n");
 }
 
 int main(int argc, char **argv)
@@ -295,6 +297,7 @@ int main(int argc, char **argv)
 		{ "duration", required_argument, NULL, 'd' },
 		{ "iterations", required_argument, NULL, 'i' },
 		{ "seed", required_argument, NULL, 'S' },
+		{ "hold-us", required_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -307,7 +310,7 @@ int main(int argc, char **argv)
 	int c, fd;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "f:s:t:k:o:d:i:S:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:s:t:k:o:d:i:S:H:h", opts, NULL)) != -1) {
 		const char *bad = NULL;
 
 		switch (c) {
@@ -347,6 +350,11 @@ int main(int argc, char **argv)
 			if (parse_num(optarg, 0, 4294967295.0, &v) || v != (unsigned int)v)
 				bad = "--seed";
 			seed = (unsigned int)v;
+			break;
+		case 'H':
+			if (parse_num(optarg, 0, 1e6, &v) || v != (unsigned int)v)
+				bad = "--hold-us (0 .. 1000000)";
+			hold_us = (unsigned int)v;
 			break;
 		case 'h':
 			usage(stdout);

@@ -1,3 +1,4 @@
+# shellcheck shell=dash
 # Helpers for test-kernel guest steps (sourced by /init as /lib/fl.sh; steps may use all of it).
 # Console protocol, read by tests/testkernel/smoke on the host:
 #   FL-STEP <name> knob=<Y|N> PASS|FAIL <details>   one per step and knob
@@ -14,15 +15,17 @@ fl_fail() { echo "FL-STEP $FL_STEP knob=$FL_KNOB FAIL $*"; return 1; }
 
 # fl_set_knob Y|N: serialized (Y, the default) or not (N)
 fl_set_knob() {
-	echo "$1" >"$FL_KNOB_FILE" 2>/dev/null && [ "$(cat "$FL_KNOB_FILE")" = "$1" ] ||
-		{ echo "FL-STEP knob FAIL cannot set $FL_KNOB_FILE to $1"; return 1; }
+	if ! echo "$1" >"$FL_KNOB_FILE" 2>/dev/null || [ "$(cat "$FL_KNOB_FILE")" != "$1" ]; then
+		echo "FL-STEP knob FAIL cannot set $FL_KNOB_FILE to $1"
+		return 1
+	fi
 }
 
 # fl_mount BACKING MNT [server options]: start fuse-dax-server (DAX on /dev/pmem0) in the
 # background and wait for the mount. Sets FL_SERVER_PID; the server's JSON goes to
 # /tmp/server.json, its stderr to /tmp/server.err.
 fl_mount() {
-	local backing=$1 mnt=$2 i=0
+	local backing="$1" mnt="$2" i=0
 	shift 2
 	mkdir -p "$backing" "$mnt"
 	fuse-dax-server --daxdev /dev/pmem0 "$@" "$backing" "$mnt" >/tmp/server.json 2>/tmp/server.err &
@@ -41,8 +44,9 @@ fl_mount() {
 # exited 0. Leaves its JSON summary in FL_SERVER_JSON.
 fl_umount() {
 	umount "$1" || { fl_log "umount $1 failed"; return 1; }
-	wait $FL_SERVER_PID
+	wait "$FL_SERVER_PID"
 	local src=$?
+	export FL_SERVER_JSON
 	FL_SERVER_JSON=$(cat /tmp/server.json)
 	[ $src = 0 ] || { fl_log "server exit $src: $(cat /tmp/server.err)"; return 1; }
 }

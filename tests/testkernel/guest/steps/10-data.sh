@@ -1,3 +1,4 @@
+# shellcheck shell=dash
 # Data correctness through the FUSE DAX mount (sourced by /init with FL_KNOB set).
 # Backing file written directly, then through the mount: DAX read(), mmap read, stores through
 # the mapping, munmap, DAX pwrite() and an extending pwrite(); after unmount the backing file

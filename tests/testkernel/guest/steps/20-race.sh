@@ -1,24 +1,34 @@
+# shellcheck shell=dash
 # Threads faulting a shared mapping of a FUSE DAX file while others truncate, punch holes,
-# zero ranges and open(O_TRUNC) (sourced by /init with FL_KNOB set). Passes when the run
-# completes without errors, hang or oops; its counts (SIGBUS, beyond_eof_ok, ...) are reported.
+# zero ranges and open(O_TRUNC) (sourced by /init with FL_KNOB set). Two runs of
+# ${FL_RACE_SECONDS:-10} s each: the full mix of operations, then only truncate and O_TRUNC with
+# no hold time (the most size changes per second). Passes when both complete without errors,
+# hang or oops; their counts and any kernel warnings are reported (with the knob at N, a fault
+# that loses the race to a truncate may hit WARN_ON_ONCE in fs/dax.c dax_fault_iter()).
 # $FL_WRAP, if set in /etc/fl.conf, prefixes the workload (e.g. "faultline record -o F --").
 B=/tmp/backing-race M=/mnt/dax-race
 rm -rf $B; mkdir -p $B
 fl_trace_start fs_dax/dax_pte_fault || { fl_fail "tracefs"; return 1; }
 fl_mount $B $M || { fl_fail "mount"; return 1; }
 warn0=$(fl_warnings)
-$FL_WRAP dax-race-workload --file $M/race --duration "${FL_RACE_SECONDS:-10}" \
-	--faulters 3 --shrinkers 2 --size $((4 << 20)) >/tmp/race.json
-wr=$?
+s=${FL_RACE_SECONDS:-10}
+$FL_WRAP dax-race-workload --file $M/race --duration "$s" --faulters 3 --shrinkers 2 \
+	>/tmp/race-mix.json
+w1=$?
+$FL_WRAP dax-race-workload --file $M/race --duration "$s" --faulters 1 --shrinkers 1 \
+	--ops truncate,otrunc --hold-us 0 >/tmp/race-trunc.json
+w2=$?
 faults=$(fl_trace_count 'dax_pte_fault:')
 fl_trace_stop
-fl_umount $M || { fl_fail "unmount after the workload (exit $wr)"; return 1; }
-json=$(cat /tmp/race.json)
+fl_umount $M || { fl_fail "unmount after the workload (exit $w1 $w2)"; return 1; }
+mix=$(cat /tmp/race-mix.json) trunc=$(cat /tmp/race-trunc.json)
 warn=$(( $(fl_warnings) - warn0 ))
-fl_log "workload: $json"
+where=$(dmesg | sed -n 's/.*WARNING: .* at \([^ ]*\) .*/\1/p' | sort -u | tr '\n' ' ')
+fl_log "mix: $mix"
+fl_log "trunc: $trunc"
 fl_log "server: $FL_SERVER_JSON"
-details="dax_pte_faults=$faults kernel_warnings=$warn workload=$json"
-[ $wr = 0 ] || { fl_fail "workload exit $wr; $details"; return 1; }
-[ "$(fl_json_get "$json" dax)" = true ] || { fl_fail "file was not DAX; $details"; return 1; }
+details="dax_pte_faults=$faults kernel_warnings=$warn ${where:+at=[${where% }] }mix=$mix trunc=$trunc"
+if [ $w1 != 0 ] || [ $w2 != 0 ]; then fl_fail "workload exit $w1/$w2; $details"; return 1; fi
+[ "$(fl_json_get "$mix" dax)" = true ] || { fl_fail "file was not DAX; $details"; return 1; }
 [ "${faults:-0}" -gt 0 ] || { fl_fail "no fs_dax:dax_pte_fault event; $details"; return 1; }
 fl_pass "$details"
