@@ -3,7 +3,7 @@
  * fuse-dax-server: a FUSE server for faultline's test kernel that serves files of a backing
  * directory through a DAX window on a pmem device.
  *
- *   fuse-dax-server [--daxdev /dev/pmem0] [--debug] BACKING_DIR MOUNTPOINT
+ *   fuse-dax-server [--daxdev /dev/pmem0] [--options OPTS] [--debug] BACKING_DIR MOUNTPOINT
  *
  * It opens /dev/fuse, mounts MOUNTPOINT itself (with "daxdev=PATH,dax=always" when --daxdev is
  * given; that option comes from kernel-patch/testing/0001) and serves requests in the foreground
@@ -1045,8 +1045,9 @@ static void on_signal(int sig)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: " PROG " [--daxdev DEV] [--debug] BACKING_DIR MOUNTPOINT\n"
+	fprintf(f, "usage: " PROG " [--daxdev DEV] [--options OPTS] [--debug] BACKING_DIR MOUNTPOINT\n"
 		"  -x, --daxdev DEV  use block device DEV (e.g. /dev/pmem0) as DAX window (dax=always)\n"
+		"  -o, --options O   append O to the mount options (e.g. dax=never, to test them)\n"
 		"  -d, --debug       log every request to stderr\n"
 		"  -h, --help        this text\n"
 		"Serves BACKING_DIR at MOUNTPOINT until unmounted; then prints a JSON summary.\n");
@@ -1056,11 +1057,12 @@ int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "daxdev", required_argument, NULL, 'x' },
+		{ "options", required_argument, NULL, 'o' },
 		{ "debug", no_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *daxdev = NULL, *backing, *mnt;
+	const char *daxdev = NULL, *extra = NULL, *backing, *mnt;
 	char mopts[PATH_MAX + 256];
 	struct sigaction sa;
 	struct stat s;
@@ -1068,10 +1070,13 @@ int main(int argc, char **argv)
 	int c, rootfd, ret = 0;
 
 	opterr = 0;	/* one line of our own instead of getopt's */
-	while ((c = getopt_long(argc, argv, "x:dh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "x:o:dh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'x':
 			daxdev = optarg;
+			break;
+		case 'o':
+			extra = optarg;
 			break;
 		case 'd':
 			debug = true;
@@ -1091,8 +1096,8 @@ int main(int argc, char **argv)
 	}
 	backing = argv[optind];
 	mnt = argv[optind + 1];
-	if (strchr(backing, ',') || (daxdev && strchr(daxdev, ','))) {
-		fprintf(stderr, PROG ": paths must not contain ','\n");
+	if (daxdev && strchr(daxdev, ',')) {
+		fprintf(stderr, PROG ": --daxdev must not contain ','\n");
 		return 2;
 	}
 
@@ -1117,9 +1122,9 @@ int main(int argc, char **argv)
 	if (fuse_fd < 0)
 		die("/dev/fuse: %s", strerror(errno));
 	snprintf(mopts, sizeof(mopts),
-		 "fd=%d,rootmode=%o,user_id=%u,group_id=%u,allow_other,default_permissions%s%s",
+		 "fd=%d,rootmode=%o,user_id=%u,group_id=%u,allow_other,default_permissions%s%s%s%s",
 		 fuse_fd, S_IFDIR, getuid(), getgid(), daxdev ? ",dax=always,daxdev=" : "",
-		 daxdev ? daxdev : "");
+		 daxdev ? daxdev : "", extra ? "," : "", extra ? extra : "");
 	if (mount(PROG, mnt, "fuse." PROG, MS_NOSUID | MS_NODEV, mopts))
 		die("mount %s (%s): %s", mnt, mopts, strerror(errno));
 	dbg("mounted %s on %s with %s", backing, mnt, mopts);
