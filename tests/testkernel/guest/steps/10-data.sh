@@ -28,4 +28,5 @@ details="dax_pte_faults=$faults dax_pmd_faults=$pmd setupmapping=$setup written_
 [ $ve = 0 ] || { fl_fail "backing file wrong after unmount; $details"; return 1; }
 [ "${faults:-0}" -gt 0 ] || { fl_fail "no fs_dax:dax_pte_fault event; $details"; return 1; }
 [ "${setup:-0}" -gt 0 ] || { fl_fail "no FUSE_SETUPMAPPING; $details"; return 1; }
+[ "$warn" = 0 ] || { fl_fail "kernel warnings; $details"; return 1; }
 fl_pass "$details"
