@@ -71,11 +71,16 @@ fl_trace_start() {
 fl_trace_count() { grep -c "$1" $FL_TRACE/trace; }
 fl_trace_stop() { echo 0 >$FL_TRACE/events/enable; }
 
-# fl_export FILE [NAME]: send FILE to the host (saved as <out>/files/NAME)
+# fl_export FILE [NAME]: send FILE to the host (saved as <out>/files/NAME, checked against its
+# size and sha256). Kernel messages are held back meanwhile so they cannot split base64 lines.
 fl_export() {
-	echo "FL-FILE-BEGIN ${2:-$(basename "$1")}"
+	local level
+	level=$(cut -f1 /proc/sys/kernel/printk)
+	echo 1 >/proc/sys/kernel/printk
+	echo "FL-FILE-BEGIN ${2:-$(basename "$1")} $(wc -c <"$1") $(sha256sum "$1" | cut -d' ' -f1)"
 	base64 "$1"
 	echo "FL-FILE-END"
+	echo "$level" >/proc/sys/kernel/printk
 }
 
 # fl_warnings: number of kernel WARNING/BUG lines so far
