@@ -31,8 +31,7 @@ const volatile __u32 cfg_event_dev = 0;
 /* FUSE kernel without the seed patch: no fault lock exists, FUSE DAX is unserialized */
 const volatile bool cfg_fuse_unlocked = false;
 /* argument positions that moved between kernels (found in BTF by userspace) */
-const volatile __u32 cfg_setattr_dentry_arg = 0;
-const volatile __u32 cfg_setattr_attr_arg = 1;
+const volatile __u32 cfg_setattr_dentry_arg = 0;	/* 1 from 6.9: struct iattr * follows */
 
 /* ---- layouts not in every vmlinux.h, or not in this form ---- */
 struct address_space___fl {
@@ -50,6 +49,17 @@ struct ext4_inode_info___v510 {
 	struct inode vfs_inode;
 } __attribute__((preserve_access_index));
 
+/* vm_fault.flags: enum fault_flag from 5.12, unsigned int before; CO-RE will not match across */
+enum fault_flag___fl { FAULT_FLAG_WRITE___fl = 1 };
+
+struct vm_fault___enum_flags {
+	enum fault_flag___fl flags;
+} __attribute__((preserve_access_index));
+
+struct vm_fault___int_flags {
+	unsigned int flags;
+} __attribute__((preserve_access_index));
+
 struct interval_tree_node___fl {
 	unsigned long start;
 	unsigned long last;
@@ -62,6 +72,7 @@ struct fuse_dax_mapping___fl {
 struct fuse_in_header___fl {
 	__u32 opcode;
 	__u64 nodeid;
+	__u32 pid;
 } __attribute__((preserve_access_index));
 
 struct fuse_arg___fl {
@@ -382,6 +393,17 @@ static __always_inline void emit_event(enum fl_event_kind kind, enum fl_hook hoo
 }
 
 /*
+ * Atomic increment, then read: fetch-and-add returning the old value needs
+ * 5.12's BPF atomics, a plain XADD works on 5.10 too. Two racing CPUs may
+ * both read the sum; the burst limit is then off by one, the count is not.
+ */
+static __always_inline __u64 count_up(__u64 *n)
+{
+	__sync_fetch_and_add(n, 1);
+	return *n;
+}
+
+/*
  * Count a violation under its key and decide whether it is emitted in full:
  * the first FL_VIOLATION_BURST of a key are, the rest only counted (the
  * trailer carries every key's total), as lockdep reports a chain once.
@@ -394,11 +416,11 @@ static __always_inline __u64 violation_seq(__u32 dev, __u64 ino, __u16 kind, __u
 	count(FL_CTR_VIOLATIONS);
 	n = bpf_map_lookup_elem(&vio_counts, &key);
 	if (n)
-		return __sync_fetch_and_add(n, 1) + 1;
+		return count_up(n);
 	if (bpf_map_update_elem(&vio_counts, &key, &one, BPF_NOEXIST)) {
 		n = bpf_map_lookup_elem(&vio_counts, &key);
 		if (n)
-			return __sync_fetch_and_add(n, 1) + 1;
+			return count_up(n);
 		/* key lost: emit it anyway so nothing goes uncounted */
 		count(FL_CTR_MAP_FULL);
 	}
@@ -482,6 +504,13 @@ static __always_inline void emit_race(void *ctx, const struct fl_side *fault,
 
 /* ---- fault side ---- */
 
+static __always_inline __u32 vmf_flags(struct vm_fault *vmf)
+{
+	if (bpf_core_field_exists(struct vm_fault___enum_flags, flags))
+		return BPF_CORE_READ((struct vm_fault___enum_flags *)vmf, flags);
+	return BPF_CORE_READ((struct vm_fault___int_flags *)vmf, flags);
+}
+
 static __always_inline int fault_begin(void *ctx, enum fl_hook hook, struct inode *inode,
 				       struct vm_fault *vmf, __u32 order)
 {
@@ -500,7 +529,7 @@ static __always_inline int fault_begin(void *ctx, enum fl_hook hook, struct inod
 	fs.ino = BPF_CORE_READ(inode, i_ino);
 	pgoff = BPF_CORE_READ(vmf, pgoff);
 	fl_fault_range(pgoff, order, &fs.start, &fs.end);
-	if (BPF_CORE_READ(vmf, flags) & FAULT_FLAG_WRITE)
+	if (vmf_flags(vmf) & FAULT_FLAG_WRITE)
 		fs.flags |= FL_F_WRITE;
 	fs.hook = hook;
 	entry = bpf_map_lookup_elem(&fault_entries, &tid);
@@ -614,8 +643,11 @@ static __always_inline void op_set_range(struct fl_op_state *st)
 		    &st->side.start, &st->side.end);
 }
 
-/* Learn the op's inode from a kernel inode pointer. Returns false if filtered. */
-static __always_inline bool op_set_inode(struct fl_op_state *st, struct inode *inode)
+/*
+ * Learn the op's inode from a kernel inode pointer. Returns false if filtered.
+ * @before: the op has not changed the file yet, so i_size is the size before.
+ */
+static __always_inline bool op_set_inode(struct fl_op_state *st, struct inode *inode, bool before)
 {
 	__u16 flags;
 
@@ -626,7 +658,7 @@ static __always_inline bool op_set_inode(struct fl_op_state *st, struct inode *i
 	st->dev = BPF_CORE_READ(inode, i_sb, s_dev);
 	st->ino = BPF_CORE_READ(inode, i_ino);
 	st->side.flags = (st->side.flags & ~(FL_F_FUSE | FL_F_DAX)) | flags;
-	if (!st->teardown_seen && !st->precise)
+	if (before)
 		st->side.size_before = BPF_CORE_READ(inode, i_size);
 	return inode_kept(flags);
 }
@@ -674,7 +706,7 @@ static __always_inline struct fl_op_state *op_begin(void *ctx, enum fl_hook hook
 			take_stack(ctx, &st->side);
 	}
 	if (inode && !st->inode)
-		op_set_inode(st, inode);
+		op_set_inode(st, inode, true);
 	op_set_range(st);
 	return st;
 }
@@ -720,7 +752,7 @@ static __always_inline int op_teardown(void *ctx, enum fl_hook hook, enum fl_op 
 	if (!inode_kept(flags))
 		return 0;
 	if (!st->inode)
-		op_set_inode(st, inode);
+		op_set_inode(st, inode, false);
 	count(FL_CTR_TEARDOWNS);
 	lock = lock_state(inode, flags);
 	if (lock == FL_LOCK_UNKNOWN)
@@ -783,6 +815,14 @@ static __always_inline int op_end(void *ctx, enum fl_hook hook, long ret, bool o
 		op_publish(st, now);
 		emit_event(FL_EV_OP_END, hook, st->dev, st->ino, st->side.start, st->side.end,
 			   st->side.size_before, st->side.op, st->side.lock, st->side.flags, ret);
+	} else if (st->side.op != FL_OP_NONE) {
+		/*
+		 * truncate(path) with nothing inside the syscall that names the
+		 * inode (tracepoint-only mode, no fuse:fuse_request_end): say so.
+		 */
+		count(FL_CTR_OPS_INODE_UNKNOWN);
+		emit_event(FL_EV_OP_END, hook, 0, 0, st->side.start, st->side.end,
+			   st->side.size_before, st->side.op, st->side.lock, st->side.flags, ret);
 	}
 	bpf_map_delete_elem(&ops, &tid);
 	return 0;
@@ -797,12 +837,20 @@ static __always_inline void op_begin_event(struct fl_op_state *st, enum fl_hook 
 
 /* ---- argument access that works for fentry and kprobe alike ---- */
 
-static __always_inline __u64 fentry_arg(void *ctx, __u32 n)
-{
-	__u64 v = 0;
+/*
+ * fentry context is the argument array. Read it directly (bpf_get_func_arg()
+ * is 5.17+); @n must be a constant within the function's arguments.
+ */
+#define fentry_arg(ctx, n) (((__u64 *)(ctx))[n])
 
-	bpf_get_func_arg(ctx, n, &v);
-	return v;
+/* fexit's return value; only kernels with bpf_get_func_ret() (5.17+) report it */
+static __always_inline long fexit_ret(void *ctx)
+{
+	__u64 ret = 0;
+
+	if (bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_get_func_ret))
+		bpf_get_func_ret(ctx, &ret);
+	return (long)ret;
 }
 
 static __always_inline __u64 kprobe_arg(struct pt_regs *regs, __u32 n)
@@ -942,17 +990,22 @@ FAULT_ENTRY_HOOK(fuse_dax_pfn_mkwrite, FL_HOOK_FUSE_DAX_PFN_MKWRITE)
 SEC("fentry/fuse_do_setattr")
 int fe_fuse_do_setattr(void *ctx)
 {
-	return on_setattr(ctx, FL_HOOK_FUSE_DO_SETATTR,
-			  (void *)fentry_arg(ctx, cfg_setattr_dentry_arg),
-			  (void *)fentry_arg(ctx, cfg_setattr_attr_arg));
+	/* 6.9 put a struct mnt_idmap * first; the branch not taken is pruned at load */
+	if (cfg_setattr_dentry_arg == 1)
+		return on_setattr(ctx, FL_HOOK_FUSE_DO_SETATTR, (void *)fentry_arg(ctx, 1),
+				  (void *)fentry_arg(ctx, 2));
+	return on_setattr(ctx, FL_HOOK_FUSE_DO_SETATTR, (void *)fentry_arg(ctx, 0),
+			  (void *)fentry_arg(ctx, 1));
 }
 
 SEC("kprobe/fuse_do_setattr")
 int kp_fuse_do_setattr(struct pt_regs *ctx)
 {
-	return on_setattr(ctx, FL_HOOK_FUSE_DO_SETATTR,
-			  (void *)kprobe_arg(ctx, cfg_setattr_dentry_arg),
-			  (void *)kprobe_arg(ctx, cfg_setattr_attr_arg));
+	if (cfg_setattr_dentry_arg == 1)
+		return on_setattr(ctx, FL_HOOK_FUSE_DO_SETATTR, (void *)kprobe_arg(ctx, 1),
+				  (void *)kprobe_arg(ctx, 2));
+	return on_setattr(ctx, FL_HOOK_FUSE_DO_SETATTR, (void *)kprobe_arg(ctx, 0),
+			  (void *)kprobe_arg(ctx, 1));
 }
 
 SEC("fentry/fuse_file_fallocate")
@@ -988,10 +1041,7 @@ int kp_fuse_open(struct pt_regs *ctx)
 SEC("fexit/" #fn)								\
 int fx_##fn(void *ctx)								\
 {										\
-	__u64 ret = 0;								\
-										\
-	bpf_get_func_ret(ctx, &ret);						\
-	return op_end(ctx, HOOK, (long)ret, false);				\
+	return op_end(ctx, HOOK, fexit_ret(ctx), false);			\
 }										\
 SEC("kretprobe/" #fn)								\
 int kr_##fn(struct pt_regs *ctx)						\
@@ -1099,7 +1149,8 @@ int BPF_PROG(tp_fuse_request_end, struct fuse_req___fl *req)
 
 	if (opcode != FUSE_SETATTR)
 		return 0;
-	tid = current_tid();
+	/* the reply is processed by the server's writer: the caller is in.h.pid */
+	tid = BPF_CORE_READ(req, in.h.pid);
 	st = bpf_map_lookup_elem(&ops, &tid);
 	if (!st || (st->side.flags & FL_F_INODE_KNOWN))
 		return 0;
@@ -1194,7 +1245,7 @@ static __always_inline int sys_op_end(void *ctx, enum fl_hook hook, long ret, bo
 		/* open(O_TRUNC): the new fd names the inode */
 		struct inode *inode = fd_inode(ret);
 
-		if (inode && !op_set_inode(st, inode)) {
+		if (inode && !op_set_inode(st, inode, false)) {
 			bpf_map_delete_elem(&ops, &tid);
 			return 0;
 		}

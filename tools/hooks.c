@@ -350,8 +350,6 @@ void fl_plan_build(struct fl_plan *p, const struct fl_kbtf *k, const struct fl_k
 	kernel_version(&major, &minor);
 	idx = fl_kbtf_func_param(k, "fuse_do_setattr", "dentry");
 	p->setattr_dentry_arg = idx >= 0 ? idx : (major > 6 || (major == 6 && minor >= 9)) ? 1 : 0;
-	idx = fl_kbtf_func_param(k, "fuse_do_setattr", "attr");
-	p->setattr_attr_arg = idx >= 0 ? idx : p->setattr_dentry_arg + 1;
 
 	plan_coverage(p);
 }

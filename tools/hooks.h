@@ -46,8 +46,7 @@ struct fl_plan {
 	bool btf;			/* kernel types available for CO-RE */
 	char fentry_status[160];	/* "" if fentry loads, else why not */
 	char kprobe_status[160];
-	int setattr_dentry_arg;
-	int setattr_attr_arg;
+	int setattr_dentry_arg;		/* fuse_do_setattr(dentry, attr, ...) starts at 0 or 1 */
 	enum fl_coverage cov[FL_INV__COUNT];
 	char cov_reason[FL_INV__COUNT][200];
 };

@@ -49,7 +49,10 @@ int fl_log_write(struct fl_log_writer *w, json_t *obj, bool flush);
 json_t *fl_json_plan(const struct fl_plan *plan);
 json_t *fl_json_header(const struct fl_plan *plan, const struct fl_kbtf *kbtf, char *const *argv,
 		       const struct fl_session_opts *opts);
-json_t *fl_json_event(const struct fl_event *e);
+/* One event as a JSON line (newline included) in @buf: its length, or -1 if it does not fit. */
+int fl_event_line(const struct fl_event *e, char *buf, size_t len);
+/* Write one event line (buffered: flushed with the next flush). */
+int fl_log_write_event(struct fl_log_writer *w, const struct fl_event *e);
 json_t *fl_json_violation(const struct fl_violation *v, const struct fl_ksyms *ks);
 
 struct fl_trailer_info {

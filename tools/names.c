@@ -91,6 +91,7 @@ static const char *const counter_names[FL_CTR__COUNT] = {
 	[FL_CTR_FILTERED_NOT_DAX] = "filtered_not_dax",
 	[FL_CTR_LOCK_UNKNOWN] = "lock_unknown",
 	[FL_CTR_UNMATCHED_END] = "unmatched_end",
+	[FL_CTR_OPS_INODE_UNKNOWN] = "ops_inode_unknown",
 };
 
 static const char *const inv_names[FL_INV__COUNT] = { "I1", "I2", "I3", "I4" };

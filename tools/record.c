@@ -192,8 +192,7 @@ static void record_event(void *ctx, const struct fl_event *e)
 {
 	struct record_sink *r = ctx;
 
-	if (!fl_log_write(&r->log, fl_json_event(e), false))
-		r->log.events++;
+	fl_log_write_event(&r->log, e);
 }
 
 struct trace_sink {
@@ -218,11 +217,11 @@ static void trace_event(void *ctx, const struct fl_event *e)
 	char comm[FL_COMM_LEN + 1], dev[32], range[64];
 
 	if (fl_json) {
-		json_t *o = fl_json_event(e);
+		char line[768];
+		int n = fl_event_line(e, line, sizeof(line));
 
-		json_dumpf(o, stdout, JSON_COMPACT);
-		putchar('\n');
-		json_decref(o);
+		if (n > 0)
+			fwrite(line, 1, n, stdout);
 		return;
 	}
 	memcpy(comm, e->comm, FL_COMM_LEN);

@@ -92,7 +92,6 @@ static int set_config(struct fl_session *s, const struct fl_plan *plan,
 	rd->cfg_event_ino = o->event_ino;
 	rd->cfg_fuse_unlocked = plan->layout == FL_LAYOUT_NONE;
 	rd->cfg_setattr_dentry_arg = plan->setattr_dentry_arg;
-	rd->cfg_setattr_attr_arg = plan->setattr_attr_arg;
 
 	if (o->events_ring_bytes &&
 	    bpf_map__set_max_entries(bpf_object__find_map_by_name(obj, "events"), o->events_ring_bytes))

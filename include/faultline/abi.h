@@ -146,6 +146,7 @@ enum fl_counter {
 	FL_CTR_FILTERED_NOT_DAX,
 	FL_CTR_LOCK_UNKNOWN,	/* lock state unreadable where a rule needed it */
 	FL_CTR_UNMATCHED_END,	/* an end without its begin (attached mid-flight) */
+	FL_CTR_OPS_INODE_UNKNOWN,	/* shrinking ops whose inode no hook could name */
 	FL_CTR__COUNT
 };
 

@@ -223,6 +223,61 @@ static void bad_inputs(void **state)
 	    "not JSON");
 }
 
+static void event_lines(void **state)
+{
+	struct fl_event e = { 0 };
+	json_error_t jerr;
+	char line[768];
+	json_t *o;
+	int n;
+
+	e.ts = 123456789;
+	e.kind = FL_EV_OP_END;
+	e.hook = FL_HOOK_SYS_FTRUNCATE;
+	e.op = FL_OP_TRUNCATE;
+	e.lock = FL_LOCK_EXCL_SELF;
+	e.dev = (259 << 20) | 3;
+	e.ino = 42;
+	e.start = 4096;
+	e.end = FL_EOF;
+	e.size = 65536;
+	e.flags = FL_F_INODE_KNOWN | FL_F_DAX;
+	e.pid = 7;
+	e.tid = 8;
+	e.ret = -4;
+	memcpy(e.comm, "a\"b\\c\001d", 8);
+	n = fl_event_line(&e, line, sizeof(line));
+	assert_true(n > 0 && line[n - 1] == '\n');
+	o = json_loadb(line, n, 0, &jerr);
+	if (!o)
+		fail_msg("not JSON: %s: %s", jerr.text, line);
+	assert_string_equal(json_string_value(json_object_get(o, "event")), "op_end");
+	assert_string_equal(json_string_value(json_object_get(o, "dev")), "259:3");
+	assert_int_equal(json_integer_value(json_object_get(o, "ino")), 42);
+	assert_true(json_is_null(json_object_get(json_object_get(o, "bytes"), "end")));
+	assert_int_equal(json_integer_value(json_object_get(o, "size_before")), 65536);
+	assert_string_equal(json_string_value(json_object_get(o, "comm")), "a?b?c?d");
+	assert_int_equal(json_integer_value(json_object_get(o, "ret")), -4);
+	assert_string_equal(json_string_value(json_object_get(o, "lock")), "exclusive_self");
+	json_decref(o);
+
+	/* a fault begin: no size, no ret; an unknown inode */
+	e.kind = FL_EV_FAULT_BEGIN;
+	e.flags = FL_F_WRITE;
+	e.end = 8192;
+	n = fl_event_line(&e, line, sizeof(line));
+	o = json_loadb(line, n, 0, &jerr);
+	assert_non_null(o);
+	assert_true(json_is_null(json_object_get(o, "dev")));
+	assert_null(json_object_get(o, "size_before"));
+	assert_null(json_object_get(o, "ret"));
+	assert_true(json_is_true(json_object_get(o, "write")));
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(o, "bytes"), "end")), 8192);
+	json_decref(o);
+	/* too small a buffer is an error, not a truncated line */
+	assert_int_equal(fl_event_line(&e, line, 40), -1);
+}
+
 static void missing_file(void **state)
 {
 	struct fl_log log;
@@ -241,6 +296,7 @@ int main(void)
 		cmocka_unit_test(violations_log),
 		cmocka_unit_test(lost_evidence),
 		cmocka_unit_test(bad_inputs),
+		cmocka_unit_test(event_lines),
 		cmocka_unit_test(missing_file),
 	};
 

@@ -12,7 +12,7 @@
  *   fallocate PUNCH_HOLE|KEEP_SIZE of pages 1-2, ZERO_RANGE|KEEP_SIZE of page 4,
  *   open(O_TRUNC).
  * One JSON line per shrinking operation on stdout: what faultline must log
- * (dev, ino, op, bytes, size_before). Exit 0, or 1 if an operation failed.
+ * (pid, dev, ino, op, bytes, size_before). Exit 0, or 1 if an operation failed.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -36,8 +36,8 @@ static int failures;
 static void report(const char *op, const char *via, long start, long end, long size_before,
 		   int err)
 {
-	printf("{\"op\":\"%s\",\"via\":\"%s\",\"dev\":\"%u:%u\",\"ino\":%llu,\"start\":%ld,"
-	       "\"end\":", op, via, major(st.st_dev), minor(st.st_dev),
+	printf("{\"op\":\"%s\",\"via\":\"%s\",\"pid\":%d,\"dev\":\"%u:%u\",\"ino\":%llu,"
+	       "\"start\":%ld,\"end\":", op, via, (int)getpid(), major(st.st_dev), minor(st.st_dev),
 	       (unsigned long long)st.st_ino, start);
 	if (end < 0)
 		printf("null");
