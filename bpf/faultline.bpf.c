@@ -66,6 +66,7 @@ struct interval_tree_node___fl {
 } __attribute__((preserve_access_index));
 
 struct fuse_dax_mapping___fl {
+	struct inode *inode;
 	struct interval_tree_node___fl itn;
 } __attribute__((preserve_access_index));
 
@@ -933,11 +934,25 @@ static __always_inline int on_truncate_pagecache_range(void *ctx, struct inode *
 			   fl_add_sat(lend, 1));
 }
 
-static __always_inline int on_reclaim(void *ctx, struct inode *inode,
-				      struct fuse_dax_mapping___fl *dmap)
+#define FL_I_WILL_FREE	(1 << 4)	/* include/linux/fs.h, 5.10 to 6.12 */
+#define FL_I_FREEING	(1 << 5)
+
+/*
+ * A DAX range leaves its inode: reclaim_one_dmap_locked(inode, dmap), or where
+ * that is inlined dmap_reinit_add_to_free_pool(fcd, dmap). Both take the
+ * mapping second and it still names its inode. Eviction frees ranges without
+ * the lock, rightly (nobody can fault on an inode being freed): skip it.
+ */
+static __always_inline int on_reclaim(void *ctx, struct fuse_dax_mapping___fl *dmap)
 {
+	struct inode *inode = BPF_CORE_READ(dmap, inode);
 	__u64 first = BPF_CORE_READ(dmap, itn.start), last = BPF_CORE_READ(dmap, itn.last);
 
+	if (!inode || (BPF_CORE_READ(inode, i_state) & (FL_I_WILL_FREE | FL_I_FREEING))) {
+		/* still an op level, so the exit hook balances it */
+		op_begin(ctx, FL_HOOK_FUSE_DAX_RECLAIM, FL_OP_NONE, NULL, 0, 0, false);
+		return 0;
+	}
 	return op_teardown(ctx, FL_HOOK_FUSE_DAX_RECLAIM, FL_OP_RECLAIM, inode,
 			   first << FUSE_DAX_SHIFT, (last + 1) << FUSE_DAX_SHIFT);
 }
@@ -1097,17 +1112,17 @@ int kp_truncate_pagecache_range(struct pt_regs *ctx)
 					   kprobe_arg(ctx, 2));
 }
 
-/* DAX range reclaim; the target function is set by userspace (reclaim_one_dmap_locked) */
+/* DAX range reclaim; userspace sets the target function (see on_reclaim) */
 SEC("fentry/fuse_dax_reclaim")
 int fe_fuse_dax_reclaim(void *ctx)
 {
-	return on_reclaim(ctx, (void *)fentry_arg(ctx, 0), (void *)fentry_arg(ctx, 1));
+	return on_reclaim(ctx, (void *)fentry_arg(ctx, 1));
 }
 
 SEC("kprobe/fuse_dax_reclaim")
 int kp_fuse_dax_reclaim(struct pt_regs *ctx)
 {
-	return on_reclaim(ctx, (void *)kprobe_arg(ctx, 0), (void *)kprobe_arg(ctx, 1));
+	return on_reclaim(ctx, (void *)kprobe_arg(ctx, 1));
 }
 
 /* ---- FUSE request tracepoints (6.15+): a point inside setattr/fallocate/open ---- */
