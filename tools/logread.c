@@ -22,6 +22,10 @@ static int fail(struct fl_log *log, uint64_t line, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(log->err, sizeof(log->err), fmt, ap);
 	va_end(ap);
+	/* the reason quotes bytes of the log: keep it one printable line */
+	for (char *p = log->err; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
 	return -1;
 }
 
