@@ -934,8 +934,26 @@ static __always_inline int on_truncate_pagecache_range(void *ctx, struct inode *
 			   fl_add_sat(lend, 1));
 }
 
-#define FL_I_WILL_FREE	(1 << 4)	/* include/linux/fs.h, 5.10 to 6.12 */
+#define FL_I_WILL_FREE	(1 << 4)	/* include/linux/fs.h, same bits 5.10 to 6.18 */
 #define FL_I_FREEING	(1 << 5)
+
+/* inode.i_state: unsigned long up to 6.17, enum inode_state_flags_t from 6.18 */
+enum inode_state_flags_t___fl { I_NEW___fl = 8 };
+
+struct inode___enum_state {
+	enum inode_state_flags_t___fl i_state;
+} __attribute__((preserve_access_index));
+
+struct inode___long_state {
+	unsigned long i_state;
+} __attribute__((preserve_access_index));
+
+static __always_inline __u64 inode_state_bits(struct inode *inode)
+{
+	if (bpf_core_field_exists(struct inode___enum_state, i_state))
+		return BPF_CORE_READ((struct inode___enum_state *)inode, i_state);
+	return BPF_CORE_READ((struct inode___long_state *)inode, i_state);
+}
 
 /*
  * A DAX range leaves its inode: reclaim_one_dmap_locked(inode, dmap), or where
@@ -948,7 +966,7 @@ static __always_inline int on_reclaim(void *ctx, struct fuse_dax_mapping___fl *d
 	struct inode *inode = BPF_CORE_READ(dmap, inode);
 	__u64 first = BPF_CORE_READ(dmap, itn.start), last = BPF_CORE_READ(dmap, itn.last);
 
-	if (!inode || (BPF_CORE_READ(inode, i_state) & (FL_I_WILL_FREE | FL_I_FREEING))) {
+	if (!inode || (inode_state_bits(inode) & (FL_I_WILL_FREE | FL_I_FREEING))) {
 		/* still an op level, so the exit hook balances it */
 		op_begin(ctx, FL_HOOK_FUSE_DAX_RECLAIM, FL_OP_NONE, NULL, 0, 0, false);
 		return 0;
@@ -1297,4 +1315,19 @@ SEC("tracepoint/syscalls/sys_exit_openat")
 int tp_sys_exit_openat(struct trace_event_raw_sys_exit *ctx)
 {
 	return sys_op_end(ctx, FL_HOOK_SYS_OPENAT, ctx->ret, true);
+}
+
+/*
+ * Export benchmark (make bench): userspace runs this with BPF_PROG_TEST_RUN
+ * to push synthetic events through emit_event() and the ring buffer at a
+ * rate it controls, to measure what the recorder can take without loss.
+ * Never attached; loaded only for the benchmark.
+ */
+SEC("raw_tp")
+int bench_emit(void *ctx)
+{
+	for (int i = 0; i < FL_BENCH_BATCH; i++)
+		emit_event(FL_EV_FAULT_BEGIN, FL_HOOK_DAX_PTE_FAULT, 1, i, 0, 4096, 0,
+			   FL_OP_FAULT, FL_LOCK_SHARED_SELF, FL_F_INODE_KNOWN | FL_F_DAX, 0);
+	return 0;
 }

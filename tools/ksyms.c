@@ -5,6 +5,10 @@
 #include <string.h>
 #include "ksyms.h"
 
+/* No kernel function is this large; no module function is this large either. */
+#define FL_KSYM_MAX_FUNC	(1UL << 20)
+#define FL_KSYM_MAX_MODULE_FUNC	(1UL << 17)
+
 struct fl_ksym {
 	unsigned long addr;
 	const char *name;
@@ -190,6 +194,16 @@ void fl_ksyms_format(const struct fl_ksyms *ks, unsigned long addr, char *buf, s
 			hi = mid;
 	}
 	s = &ks->syms[lo];
+	/*
+	 * kallsyms has no sizes. An address far past its nearest symbol is in
+	 * no known function: BPF JIT images and trampolines live beyond the
+	 * kernel image and between modules, and are listed only when
+	 * net.core.bpf_jit_kallsyms is on.
+	 */
+	if (addr - s->addr > (s->module ? FL_KSYM_MAX_MODULE_FUNC : FL_KSYM_MAX_FUNC)) {
+		snprintf(buf, len, "?");
+		return;
+	}
 	if (s->module)
 		snprintf(buf, len, "%s+0x%lx [%s]", s->name, addr - s->addr, s->module);
 	else

@@ -252,11 +252,27 @@ int fl_log_write_event(struct fl_log_writer *w, const struct fl_event *e)
 	return 0;
 }
 
+/* Frames of the tracer itself: the BPF program, its trampoline, the tracepoint glue. */
+static bool tracer_frame(const char *sym)
+{
+	static const char *const prefixes[] = {
+		"?", "bpf_", "__bpf_", "perf_trace_", "perf_tp_", "trace_event_", "__traceiter_",
+		"trace_call_bpf", "kprobe_", "__kprobes", "kretprobe_", "__kretprobe_",
+		"arch_rethook_", "rethook_", "ftrace_", "fprobe_",
+	};
+
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (!strncmp(sym, prefixes[i], strlen(prefixes[i])))
+			return true;
+	return false;
+}
+
 static json_t *json_stack(const struct fl_side *s, const struct fl_ksyms *ks)
 {
 	json_t *a = json_array();
 	int n = s->stack_len > 0 ? s->stack_len / 8 : 0;
 	char sym[256], prev[256] = "";
+	bool top = true;
 
 	if (n > FL_STACK_DEPTH)
 		n = FL_STACK_DEPTH;
@@ -264,6 +280,10 @@ static json_t *json_stack(const struct fl_side *s, const struct fl_ksyms *ks)
 		if (!s->stack[i])
 			break;
 		fl_ksyms_format(ks, s->stack[i], sym, sizeof(sym));
+		/* the stack starts where the kernel was when the hook fired */
+		if (top && tracer_frame(sym))
+			continue;
+		top = false;
 		if (!strcmp(sym, prev))
 			continue;
 		json_array_append_new(a, json_string(sym));
@@ -342,6 +362,18 @@ json_t *fl_json_trailer(const struct fl_session_stats *st, const struct fl_log_w
 			    "faults", json_u64(st->inflight_faults), "ops", json_u64(st->inflight_ops)));
 	json_object_set_new(t, "inode_map", json_pack("{s:o, s:o}",
 			    "entries", json_u64(st->inode_entries), "max", json_u64(st->inode_max)));
+	if (st->n_prog_stats) {
+		json_t *ps = json_array();
+
+		for (size_t i = 0; i < st->n_prog_stats; i++)
+			json_array_append_new(ps, json_pack("{s:s, s:o, s:o, s:o}",
+					      "prog", st->prog_stats[i].name,
+					      "run_cnt", json_u64(st->prog_stats[i].run_cnt),
+					      "run_time_ns", json_u64(st->prog_stats[i].run_time_ns),
+					      "mean_ns", json_u64(st->prog_stats[i].run_cnt ?
+						st->prog_stats[i].run_time_ns / st->prog_stats[i].run_cnt : 0)));
+		json_object_set_new(t, "prog_stats", ps);
+	}
 	if (info->workload)
 		json_object_set_new(t, "workload", json_pack("{s:o, s:o}",
 				    "exit", info->workload_exit >= 0 ?

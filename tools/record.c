@@ -448,7 +448,7 @@ static void workload_status(const struct run_result *r, struct fl_trailer_info *
 enum {
 	OPT_DURATION = 256, OPT_EVENTS, OPT_FORCE, OPT_MODE, OPT_FUSE_ONLY, OPT_DAX_ONLY,
 	OPT_EVENTS_RING, OPT_VIOLATIONS_RING, OPT_INFLIGHT_MAX, OPT_INODE_MAX, OPT_INODE,
-	OPT_MOUNT,
+	OPT_MOUNT, OPT_PROG_STATS,
 };
 
 static const struct option run_longopts[] = {
@@ -469,6 +469,7 @@ static const struct option run_longopts[] = {
 	{ "inode-max", required_argument, NULL, OPT_INODE_MAX },
 	{ "inode", required_argument, NULL, OPT_INODE },
 	{ "mount", required_argument, NULL, OPT_MOUNT },
+	{ "prog-stats", no_argument, NULL, OPT_PROG_STATS },
 	{}
 };
 
@@ -478,7 +479,7 @@ static void run_usage(FILE *f, bool record)
 		fprintf(f,
 			"usage: %s record [-o FILE] [--force] [--duration S] [-p PID] [--events] [-q]\n"
 			"                 [--mode auto|fentry|kprobe|tracepoint] [--fuse-only] [--dax-only]\n"
-			"                 [--btf FILE] [-v] [-- CMD ARGS...]\n", fl_prog);
+			"                 [--prog-stats] [--btf FILE] [-v] [-- CMD ARGS...]\n", fl_prog);
 	else
 		fprintf(f,
 			"usage: %s trace [-j] [-p PID] [--inode MAJ:MIN:INO] [--mount PATH] [--duration S]\n"
@@ -563,6 +564,9 @@ static int parse_run(int argc, char **argv, struct run_opts *o, bool record)
 		case OPT_MOUNT:
 			if (parse_mount(optarg, &o->s.event_dev))
 				return FL_EXIT_ERROR;
+			break;
+		case OPT_PROG_STATS:
+			o->s.prog_stats = true;
 			break;
 		default:
 			run_usage(stderr, record);

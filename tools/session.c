@@ -20,6 +20,7 @@ struct fl_session {
 	struct fl_sink sink;
 	uint64_t violations_seen;
 	uint64_t events_seen;
+	int stats_fd;		/* keeps kernel.bpf_stats_enabled on while open */
 	bool finished;
 };
 
@@ -155,6 +156,15 @@ struct fl_session *fl_session_start(const struct fl_plan *plan, const struct fl_
 		return NULL;
 	}
 	s->sink = *sink;
+	s->stats_fd = -1;
+	if (opts->prog_stats) {
+		s->stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
+		if (s->stats_fd < 0) {
+			snprintf(err, errlen, "cannot enable BPF run-time statistics: %s",
+				 strerror(errno));
+			goto fail;
+		}
+	}
 	s->skel = faultline_bpf__open_opts(&oopts);
 	if (!s->skel) {
 		snprintf(err, errlen, "cannot open the BPF object: %s", strerror(errno));
@@ -183,6 +193,8 @@ struct fl_session *fl_session_start(const struct fl_plan *plan, const struct fl_
 			}
 		}
 	}
+	if (opts->bench)
+		bpf_program__set_autoload(s->skel->progs.bench_emit, true);
 	ret = faultline_bpf__load(s->skel);
 	if (ret) {
 		snprintf(err, errlen, "cannot load the BPF programs: %s", strerror(-ret));
@@ -294,9 +306,35 @@ static void read_vio_totals(struct fl_session *s, struct fl_session_stats *st)
 	}
 }
 
+static void read_prog_stats(struct fl_session *s, struct fl_session_stats *st)
+{
+	struct bpf_program *p;
+	size_t n = 0;
+
+	bpf_object__for_each_program(p, s->skel->obj)
+		n += bpf_program__fd(p) >= 0;
+	st->prog_stats = calloc(n ? n : 1, sizeof(*st->prog_stats));
+	if (!st->prog_stats)
+		return;
+	bpf_object__for_each_program(p, s->skel->obj) {
+		struct bpf_prog_info info = { 0 };
+		__u32 len = sizeof(info);
+		struct fl_prog_stat *ps;
+
+		if (bpf_program__fd(p) < 0 || bpf_obj_get_info_by_fd(bpf_program__fd(p), &info, &len))
+			continue;
+		ps = &st->prog_stats[st->n_prog_stats++];
+		snprintf(ps->name, sizeof(ps->name), "%s", bpf_program__name(p));
+		ps->run_cnt = info.run_cnt;
+		ps->run_time_ns = info.run_time_ns;
+	}
+}
+
 void fl_session_finish(struct fl_session *s, struct fl_session_stats *st)
 {
 	memset(st, 0, sizeof(*st));
+	if (s->stats_fd >= 0)
+		read_prog_stats(s, st);
 	for (int i = 0; i < s->n_links; i++)
 		bpf_link__destroy(s->links[i]);
 	s->n_links = 0;
@@ -321,14 +359,31 @@ void fl_session_free(struct fl_session *s)
 		bpf_link__destroy(s->links[i]);
 	ring_buffer__free(s->rb);
 	faultline_bpf__destroy(s->skel);
+	if (s->stats_fd >= 0)
+		close(s->stats_fd);
 	free(s);
 }
 
 void fl_session_stats_free(struct fl_session_stats *st)
 {
 	free(st->vio_totals);
+	free(st->prog_stats);
 	st->vio_totals = NULL;
 	st->n_vio_totals = 0;
+	st->prog_stats = NULL;
+	st->n_prog_stats = 0;
+}
+
+uint64_t fl_session_bench_emit(struct fl_session *s, uint64_t runs)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, topts);
+	int fd = bpf_program__fd(s->skel->progs.bench_emit);
+	uint64_t done = 0;
+
+	for (uint64_t i = 0; fd >= 0 && i < runs; i++)
+		if (!bpf_prog_test_run_opts(fd, &topts))
+			done += FL_BENCH_BATCH;
+	return done;
 }
 
 uint64_t fl_session_map_memory(struct fl_session *s)

@@ -31,6 +31,15 @@ struct fl_session_opts {
 	uint32_t violations_ring_bytes;
 	uint32_t inflight_max;		/* faults/ops map entries, 0: default */
 	uint32_t inode_max;		/* per-inode state entries, 0: default */
+	bool prog_stats;		/* kernel run-time accounting per program */
+	bool bench;			/* load the export benchmark program too */
+};
+
+/* One BPF program's cost, from the kernel's accounting (--prog-stats). */
+struct fl_prog_stat {
+	char name[64];
+	uint64_t run_cnt;
+	uint64_t run_time_ns;
 };
 
 struct fl_vio_total {
@@ -49,6 +58,8 @@ struct fl_session_stats {
 	uint64_t inode_max;
 	uint64_t ring_violations_seen;		/* records the sink received */
 	uint64_t ring_events_seen;
+	struct fl_prog_stat *prog_stats;	/* malloc'd, with opts.prog_stats */
+	size_t n_prog_stats;
 };
 
 struct fl_session;
@@ -65,6 +76,12 @@ void fl_session_counters(struct fl_session *s, struct fl_session_stats *stats);
 void fl_session_finish(struct fl_session *s, struct fl_session_stats *stats);
 void fl_session_free(struct fl_session *s);
 void fl_session_stats_free(struct fl_session_stats *stats);
+
+/*
+ * Export benchmark: run the bench program @runs times, each emitting a batch
+ * of synthetic events through the real event path. Returns events asked for.
+ */
+uint64_t fl_session_bench_emit(struct fl_session *s, uint64_t runs);
 
 /* Memory the loaded maps take in the kernel (bytes, as bpftool's memlock). */
 uint64_t fl_session_map_memory(struct fl_session *s);

@@ -50,6 +50,12 @@ static void format(void **state)
 	assert_string_equal(buf, "fuse_do_setattr+0x4 [fuse]");
 	fl_ksyms_format(ks, 0x1000, buf, sizeof(buf));
 	assert_string_equal(buf, "?");
+	/* far beyond the last kernel symbol: a JIT image, not _stext's code */
+	fl_ksyms_format(ks, 0xffffffff81300000UL + (2UL << 20), buf, sizeof(buf));
+	assert_string_equal(buf, "?");
+	/* far beyond a module function: the BPF region */
+	fl_ksyms_format(ks, 0xffffffffc0100200UL + (1UL << 18), buf, sizeof(buf));
+	assert_string_equal(buf, "?");
 }
 
 static void lookup(void **state)

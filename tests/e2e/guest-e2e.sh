@@ -1,0 +1,40 @@
+#!/bin/sh
+# In-guest half of the FUSE DAX end-to-end test (tests/e2e/run-e2e), on the test kernel.
+# For each setting of fuse.dax_fault_serialize and each attach mode: mount fuse-dax-server with
+# its DAX window on /dev/pmem0, and record dax-race-workload (threads faulting a shared mapping
+# of one FUSE DAX file while others truncate, punch holes, zero ranges and open it O_TRUNC).
+# Logs land in /results; the host judges them.
+#   run.sh [--duration S] [--modes "fentry kprobe tracepoint"] [--knobs "Y N"]
+duration=8 modes='fentry kprobe tracepoint' knobs='Y N'
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--duration) duration=$2; shift 2 ;;
+	--modes) modes=$2; shift 2 ;;
+	--knobs) knobs=$2; shift 2 ;;
+	*) echo "guest-e2e: unknown argument $1"; exit 2 ;;
+	esac
+done
+R=${FL_RESULTS:-/results}
+FL_STEP=e2e FL_KNOB=-
+. /lib/fl.sh
+
+uname -r >"$R/kernel"
+faultline probe -j >"$R/probe.json" 2>&1
+faultline probe
+for knob in $knobs; do
+	fl_set_knob "$knob" || exit 1
+	FL_KNOB=$knob
+	for m in $modes; do
+		fl_mount /tmp/backing /mnt/fdax || exit 1
+		fl_log "record --mode $m: dax-race-workload for ${duration}s"
+		faultline record -q --mode "$m" --fuse-only --dax-only -o "$R/e2e-$knob-$m.jsonl" -- \
+			dax-race-workload --file /mnt/fdax/race --size 4194304 --faulters 3 \
+			--shrinkers 2 --duration "$duration" >"$R/e2e-$knob-$m-workload.json" \
+			2>"$R/e2e-$knob-$m.err"
+		echo $? >"$R/e2e-$knob-$m.rc"
+		rm -f /mnt/fdax/race
+		fl_umount /mnt/fdax || exit 1
+	done
+done
+dmesg | grep -E "WARNING|BUG|dax_fault_serialize" >"$R/dmesg-warnings" || true
+exit 0
