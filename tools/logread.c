@@ -108,6 +108,8 @@ static const char *check_side(json_t *s)
 		return "side needs task.pid, task.tid and task.comm";
 	if (fl_hook_from_name(json_string_value(json_object_get(s, "hook"))) < 0)
 		return "side has an unknown 'hook'";
+	if (!json_is_string(json_object_get(s, "entry")))
+		return "side needs an 'entry'";
 	if (fl_lock_from_name(json_string_value(json_object_get(s, "lock"))) < 0)
 		return "side has an unknown 'lock'";
 	if (fl_op_from_name(json_string_value(json_object_get(s, "op"))) < 0)
@@ -134,12 +136,13 @@ static int check_violation(struct fl_log *log, uint64_t line, json_t *o)
 		return fail(log, line, "violation with unknown or missing 'kind'");
 	if (!is_dev(json_object_get(o, "dev")) || !is_uint(json_object_get(o, "ino")))
 		return fail(log, line, "violation needs 'dev' (\"major:minor\") and 'ino'");
-	if (kind == FL_VIO_RACE || kind == FL_VIO_UNSERIALIZED_FAULT) {
+	/* a side the kind does not need is still read by report: check it too */
+	if (kind == FL_VIO_RACE || kind == FL_VIO_UNSERIALIZED_FAULT || json_object_get(o, "fault")) {
 		why = check_side(json_object_get(o, "fault"));
 		if (why)
 			return fail(log, line, "violation 'fault': %s", why);
 	}
-	if (kind != FL_VIO_UNSERIALIZED_FAULT) {
+	if (kind != FL_VIO_UNSERIALIZED_FAULT || json_object_get(o, "op")) {
 		why = check_side(json_object_get(o, "op"));
 		if (why)
 			return fail(log, line, "violation 'op': %s", why);
