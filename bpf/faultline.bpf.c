@@ -28,6 +28,8 @@ const volatile bool cfg_export_events = false;	/* --events */
 const volatile __u32 cfg_event_pid = 0;		/* export only this tgid's events */
 const volatile __u64 cfg_event_ino = 0;		/* export only this inode's events */
 const volatile __u32 cfg_event_dev = 0;
+/* FUSE fault entry hooks are attached: label faults with them */
+const volatile bool cfg_fault_entry_hooks = false;
 /* FUSE kernel without the seed patch: no fault lock exists, FUSE DAX is unserialized */
 const volatile bool cfg_fuse_unlocked = false;
 /* argument positions that moved between kernels (found in BTF by userspace) */
@@ -145,14 +147,14 @@ struct fl_op_state {
 	__u32 depth;		/* nested begin hooks not yet ended */
 	__u8 teardown_seen;	/* side.ts_begin is a teardown point */
 	__u8 precise;		/* a function hook refined this op */
-	__u8 stack_from_teardown;
-	__u8 pad;
+	__u8 pad[2];
 };
 
 /* Last shrinking operation and last lock-breaking fault seen on an inode. */
 struct fl_inode_state {
 	struct fl_side op;
 	struct fl_side bad_fault;
+	__u64 bad_fault_seen;	/* a fault broke I1 here: ops take their stacks from now on */
 };
 
 struct fl_race_key {
@@ -164,17 +166,10 @@ struct fl_race_key {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, FL_CTR__COUNT);
+	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, __u64);
-} counters SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, FL_HOOK__COUNT);
-	__type(key, __u32);
-	__type(value, __u64);
-} hook_hits SEC(".maps");
+	__type(value, struct fl_stats);
+} stats SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -253,23 +248,29 @@ struct {
 } zero_op SEC(".maps");
 
 /* ---- small helpers ---- */
-static __always_inline void count(enum fl_counter c)
+static __always_inline struct fl_stats *my_stats(void)
 {
-	__u32 key = c;
-	__u64 *v = bpf_map_lookup_elem(&counters, &key);
+	__u32 zero = 0;
 
-	if (v)
-		*v += 1;
+	return bpf_map_lookup_elem(&stats, &zero);
 }
 
-static __always_inline void hit(enum fl_hook h)
+static __always_inline void count(enum fl_counter c)
 {
-	__u32 key = h;
-	__u64 *v = bpf_map_lookup_elem(&hook_hits, &key);
+	struct fl_stats *st = my_stats();
 
-	if (v)
-		*v += 1;
-	count(FL_CTR_HOOK_HITS);
+	if (st && c < FL_CTR__COUNT)
+		st->ctr[c]++;
+}
+
+/* Count a program invocation; the stats are returned for more counting. */
+static __always_inline struct fl_stats *hit(enum fl_hook h)
+{
+	struct fl_stats *st = my_stats();
+
+	if (st && h < FL_HOOK__COUNT)
+		st->hook[h]++;
+	return st;
 }
 
 static __always_inline __u32 current_tid(void)
@@ -483,10 +484,10 @@ static __always_inline bool race_first_report(const struct fl_side *fault, const
 }
 
 /*
- * @ctx is the fault's own context when the fault side is the current task
- * (its stack is taken now), NULL when the side was stored with its stack.
+ * @fault_ctx is the current context when the current task is the fault (its
+ * stack is taken now); @op_ctx when it is the op and the op has no stack yet.
  */
-static __always_inline void emit_race(void *ctx, const struct fl_side *fault,
+static __always_inline void emit_race(void *fault_ctx, void *op_ctx, const struct fl_side *fault,
 				      const struct fl_side *op, __u32 dev, __u64 ino, __u16 flags)
 {
 	struct fl_violation *v;
@@ -498,8 +499,10 @@ static __always_inline void emit_race(void *ctx, const struct fl_side *fault,
 		return;
 	__builtin_memcpy(&v->fault, fault, sizeof(v->fault));
 	__builtin_memcpy(&v->op, op, sizeof(v->op));
-	if (ctx)
-		take_stack(ctx, &v->fault);
+	if (fault_ctx)
+		take_stack(fault_ctx, &v->fault);
+	if (op_ctx && v->op.stack_len <= 0)
+		take_stack(op_ctx, &v->op);
 	bpf_ringbuf_submit(v, 0);
 }
 
@@ -512,34 +515,69 @@ static __always_inline __u32 vmf_flags(struct vm_fault *vmf)
 	return BPF_CORE_READ((struct vm_fault___int_flags *)vmf, flags);
 }
 
+/*
+ * The hot path. The fs_dax tracepoints hand us BTF-typed pointers (tp_btf),
+ * so plain loads replace bpf_probe_read() calls; only the 5.10 lock layout
+ * (container_of into fuse_inode/ext4_inode_info) needs the probing reader.
+ */
+static __always_inline enum fl_lock fault_lock_state(struct inode *inode, __u16 flags)
+{
+	struct address_space___fl *mapping;
+
+	if (bpf_core_field_exists(struct address_space___fl, invalidate_lock) &&
+	    bpf_core_field_exists(struct rw_semaphore, count) &&
+	    !((flags & FL_F_FUSE) && cfg_fuse_unlocked)) {
+		mapping = (void *)inode->i_mapping;
+		return fl_rwsem_decode(mapping->invalidate_lock.count.counter,
+				       mapping->invalidate_lock.owner.counter,
+				       bpf_get_current_task());
+	}
+	return lock_state(inode, flags);
+}
+
 static __always_inline int fault_begin(void *ctx, enum fl_hook hook, struct inode *inode,
 				       struct vm_fault *vmf, __u32 order)
 {
+	struct fl_stats *stats = hit(hook);
+	struct super_block *sb = inode->i_sb;
 	__u32 tid = current_tid();
-	struct fl_fault_state fs = {};
+	struct fl_fault_state fs;
 	__u16 *entry;
-	__u64 pgoff;
 
-	hit(hook);
-	fs.flags = inode_flags(inode);
+	fs.flags = FL_F_INODE_KNOWN;
+	if (sb->s_magic == FL_FUSE_SUPER_MAGIC)
+		fs.flags |= FL_F_FUSE;
+	if (inode->i_flags & FL_S_DAX)
+		fs.flags |= FL_F_DAX;
 	if (!inode_kept(fs.flags))
 		return 0;
-	count(FL_CTR_FAULTS);
+	if (stats)
+		stats->ctr[FL_CTR_FAULTS]++;
 	fs.ts = bpf_ktime_get_ns();
-	fs.dev = BPF_CORE_READ(inode, i_sb, s_dev);
-	fs.ino = BPF_CORE_READ(inode, i_ino);
-	pgoff = BPF_CORE_READ(vmf, pgoff);
-	fl_fault_range(pgoff, order, &fs.start, &fs.end);
+	fs.dev = sb->s_dev;
+	fs.ino = inode->i_ino;
+	fl_fault_range(vmf->pgoff, order, &fs.start, &fs.end);
 	if (vmf_flags(vmf) & FAULT_FLAG_WRITE)
 		fs.flags |= FL_F_WRITE;
 	fs.hook = hook;
-	entry = bpf_map_lookup_elem(&fault_entries, &tid);
-	fs.entry_hook = entry ? *entry : hook;
-	fs.lock = lock_state(inode, fs.flags);
-	if (fs.lock == FL_LOCK_UNKNOWN)
-		count(FL_CTR_LOCK_UNKNOWN);
-	if (bpf_map_update_elem(&faults, &tid, &fs, BPF_ANY))
-		count(FL_CTR_MAP_FULL);
+	fs.entry_hook = hook;
+	if (cfg_fault_entry_hooks) {
+		entry = bpf_map_lookup_elem(&fault_entries, &tid);
+		if (entry)
+			fs.entry_hook = *entry;
+	}
+	fs.lock = fault_lock_state(inode, fs.flags);
+	fs.pad = 0;
+	if (fs.lock == FL_LOCK_UNKNOWN && stats)
+		stats->ctr[FL_CTR_LOCK_UNKNOWN]++;
+	if (bpf_map_update_elem(&faults, &tid, &fs, BPF_ANY) && stats)
+		stats->ctr[FL_CTR_MAP_FULL]++;
+	if (fl_invariants_apply(fs.flags) && fl_fault_lock_verdict((enum fl_lock)fs.lock) == FL_BAD) {
+		struct fl_inode_state *ist = inode_state_get(fs.dev, fs.ino, true);
+
+		if (ist && !ist->bad_fault_seen)
+			ist->bad_fault_seen = fs.ts;
+	}
 	emit_event(FL_EV_FAULT_BEGIN, hook, fs.dev, fs.ino, fs.start, fs.end, 0, FL_OP_FAULT,
 		   fs.lock, fs.flags, 0);
 	return 0;
@@ -571,18 +609,26 @@ static __always_inline int fault_end(void *ctx, enum fl_hook hook, int ret)
 	struct fl_violation *v;
 	struct fl_side *side;
 	bool bad;
+	__u64 now;
 
 	hit(hook);
 	fs = bpf_map_lookup_elem(&faults, &tid);
-	side = bpf_map_lookup_elem(&scratch_side, &zero);
-	if (!fs || !side) {
+	if (!fs) {
 		count(FL_CTR_UNMATCHED_END);
 		return 0;
 	}
-	fault_side_from(side, fs, bpf_ktime_get_ns());
-	bad = fl_invariants_apply(fs->flags) &&
-	      fl_fault_lock_verdict((enum fl_lock)fs->lock) == FL_BAD;
-
+	if (!fl_invariants_apply(fs->flags))
+		goto out;
+	now = bpf_ktime_get_ns();
+	bad = fl_fault_lock_verdict((enum fl_lock)fs->lock) == FL_BAD;
+	ist = inode_state_get(fs->dev, fs->ino, bad);
+	/* a good fault with no operation on its inode since it began: nothing to check */
+	if (!bad && (!ist || !ist->op.ts_begin || (ist->op.ts_end && ist->op.ts_end <= fs->ts)))
+		goto out;
+	side = bpf_map_lookup_elem(&scratch_side, &zero);
+	if (!side)
+		goto out;
+	fault_side_from(side, fs, now);
 	if (bad) {
 		/* I1 */
 		v = violation_reserve(fs->dev, fs->ino, FL_VIO_UNSERIALIZED_FAULT, fs->hook,
@@ -593,22 +639,20 @@ static __always_inline int fault_end(void *ctx, enum fl_hook hook, int ret)
 			bpf_ringbuf_submit(v, 0);
 		}
 	}
-	if (fl_invariants_apply(fs->flags)) {
-		/*
-		 * I3 from this side: an operation tore pages down while we ran. A
-		 * fault that broke I1 is also kept, with its stack, for operations
-		 * that end after it or learn their inode late.
-		 */
-		ist = inode_state_get(fs->dev, fs->ino, bad);
-		if (ist) {
-			if (bad) {
-				__builtin_memcpy(&ist->bad_fault, side, sizeof(ist->bad_fault));
-				take_stack(ctx, &ist->bad_fault);
-			}
-			if (ist->op.ts_begin && fl_is_race(side, &ist->op))
-				emit_race(ctx, side, &ist->op, fs->dev, fs->ino, fs->flags);
+	/*
+	 * I3 from this side: an operation tore pages down while we ran. A fault
+	 * that broke I1 is also kept, with its stack, for operations that end
+	 * after it or learn their inode late.
+	 */
+	if (ist) {
+		if (bad) {
+			__builtin_memcpy(&ist->bad_fault, side, sizeof(ist->bad_fault));
+			take_stack(ctx, &ist->bad_fault);
 		}
+		if (ist->op.ts_begin && fl_is_race(side, &ist->op))
+			emit_race(ctx, NULL, side, &ist->op, fs->dev, fs->ino, fs->flags);
 	}
+out:
 	emit_event(FL_EV_FAULT_END, hook, fs->dev, fs->ino, fs->start, fs->end, 0, FL_OP_FAULT,
 		   fs->lock, fs->flags, ret);
 	bpf_map_delete_elem(&faults, &tid);
@@ -691,7 +735,6 @@ static __always_inline struct fl_op_state *op_begin(void *ctx, enum fl_hook hook
 		st->side.entry_hook = hook;
 		st->side.hook = hook;
 		fill_task(&st->side);
-		take_stack(ctx, &st->side);
 	}
 	st->depth++;
 	if (op != FL_OP_NONE && (st->side.op == FL_OP_NONE || (precise && !st->precise))) {
@@ -703,8 +746,6 @@ static __always_inline struct fl_op_state *op_begin(void *ctx, enum fl_hook hook
 	if (precise && !st->precise) {
 		st->precise = 1;
 		st->side.entry_hook = hook;
-		if (!st->stack_from_teardown)
-			take_stack(ctx, &st->side);
 	}
 	if (inode && !st->inode)
 		op_set_inode(st, inode, true);
@@ -712,8 +753,11 @@ static __always_inline struct fl_op_state *op_begin(void *ctx, enum fl_hook hook
 	return st;
 }
 
-/* Make the op visible to faults on its inode (they check it when they end). */
-static __always_inline void op_publish(struct fl_op_state *st, __u64 ts_end)
+/*
+ * Make the op visible to faults on its inode (they check it when they end).
+ * Runs in the op's own task: @ctx gives its stack to a race found here.
+ */
+static __always_inline void op_publish(void *ctx, struct fl_op_state *st, __u64 ts_end)
 {
 	struct fl_inode_state *ist;
 
@@ -733,7 +777,7 @@ static __always_inline void op_publish(struct fl_op_state *st, __u64 ts_end)
 		ist->op.flags |= FL_F_INFLIGHT;
 	/* a fault that broke I1 and overlapped us is a race seen from this side */
 	if (ist->bad_fault.ts_begin && fl_is_race(&ist->bad_fault, &ist->op))
-		emit_race(NULL, &ist->bad_fault, &ist->op, st->dev, st->ino, st->side.flags);
+		emit_race(NULL, ctx, &ist->bad_fault, &ist->op, st->dev, st->ino, st->side.flags);
 }
 
 /* A point inside the op where mappings are torn down: I2 / I4 checked here. */
@@ -743,6 +787,7 @@ static __always_inline int op_teardown(void *ctx, enum fl_hook hook, enum fl_op 
 	struct fl_violation *v;
 	struct fl_op_state *st;
 	__u16 flags;
+	bool bad;
 	__u8 lock;
 
 	hit(hook);
@@ -758,13 +803,20 @@ static __always_inline int op_teardown(void *ctx, enum fl_hook hook, enum fl_op 
 	lock = lock_state(inode, flags);
 	if (lock == FL_LOCK_UNKNOWN)
 		count(FL_CTR_LOCK_UNKNOWN);
+	bad = fl_invariants_apply(flags) && fl_teardown_lock_verdict((enum fl_lock)lock) == FL_BAD;
 	if (!st->teardown_seen) {
+		struct fl_inode_state *ist = inode_state_get(st->dev, st->ino, false);
+
 		st->teardown_seen = 1;
 		st->side.ts_begin = bpf_ktime_get_ns();
 		st->side.hook = hook;
 		st->side.lock = lock;
-		st->stack_from_teardown = 1;
-		take_stack(ctx, &st->side);
+		/*
+		 * Unwinding costs microseconds: take the stack only when a violation
+		 * can name this op, i.e. it breaks I2 or a fault on its inode broke I1.
+		 */
+		if (bad || (ist && ist->bad_fault_seen))
+			take_stack(ctx, &st->side);
 		if (!fl_op_tears_down(st->side.start, st->side.end)) {
 			/* a standalone teardown: its own range is all we know */
 			st->side.start = start;
@@ -776,8 +828,7 @@ static __always_inline int op_teardown(void *ctx, enum fl_hook hook, enum fl_op 
 	emit_event(FL_EV_TEARDOWN, hook, st->dev, st->ino, start, end, st->side.size_before,
 		   st->side.op, lock, flags, 0);
 
-	if (fl_invariants_apply(flags) &&
-	    fl_teardown_lock_verdict((enum fl_lock)lock) == FL_BAD) {
+	if (bad) {
 		v = violation_reserve(st->dev, st->ino, fl_teardown_violation(kind == FL_OP_RECLAIM ?
 				      FL_OP_RECLAIM : (enum fl_op)st->side.op), hook, flags);
 		if (v) {
@@ -788,7 +839,7 @@ static __always_inline int op_teardown(void *ctx, enum fl_hook hook, enum fl_op 
 			bpf_ringbuf_submit(v, 0);
 		}
 	}
-	op_publish(st, 0);
+	op_publish(ctx, st, 0);
 	return 0;
 }
 
@@ -813,7 +864,7 @@ static __always_inline int op_end(void *ctx, enum fl_hook hook, long ret, bool o
 		if (!st->teardown_seen)
 			st->side.flags |= FL_F_SYSCALL_ONLY;
 		count(FL_CTR_OPS);
-		op_publish(st, now);
+		op_publish(ctx, st, now);
 		emit_event(FL_EV_OP_END, hook, st->dev, st->ino, st->side.start, st->side.end,
 			   st->side.size_before, st->side.op, st->side.lock, st->side.flags, ret);
 	} else if (st->side.op != FL_OP_NONE) {

@@ -61,6 +61,11 @@ struct fl_trailer_info {
 	int workload_exit;		/* -1 if none or killed */
 	int workload_signal;		/* 0 if none */
 	bool workload;
+	/* what the recorder cost */
+	uint64_t startup_ns;		/* BTF, plan (attach probes), load and attach */
+	uint64_t rss_start_kb;		/* recorder RSS once attached */
+	uint64_t rss_end_kb;		/* and at the end */
+	uint64_t map_bytes;		/* kernel memory of the BPF maps (memlock) */
 };
 json_t *fl_json_trailer(const struct fl_session_stats *st, const struct fl_log_writer *w,
 			const struct fl_trailer_info *info);

@@ -198,42 +198,119 @@ static json_t *json_pages(uint64_t start, uint64_t end)
 			 "last", end == FL_EOF ? json_null() : json_u64((end - 1) >> FL_PAGE_SHIFT));
 }
 
+/* A bounded append buffer for event lines; @ok drops to false if it overflows. */
+struct line {
+	char *p, *end;
+	bool ok;
+};
+
+static void put(struct line *l, const char *s, size_t n)
+{
+	if (!l->ok || (size_t)(l->end - l->p) < n) {
+		l->ok = false;
+		return;
+	}
+	memcpy(l->p, s, n);
+	l->p += n;
+}
+
+#define PUT(l, lit) put(l, lit, sizeof(lit) - 1)
+
+static void put_str(struct line *l, const char *s)
+{
+	put(l, s, strlen(s));
+}
+
+static void put_u64(struct line *l, uint64_t v)
+{
+	char tmp[20], *q = tmp + sizeof(tmp);
+
+	do
+		*--q = '0' + v % 10;
+	while (v /= 10);
+	put(l, q, tmp + sizeof(tmp) - q);
+}
+
+static void put_s64(struct line *l, int64_t v)
+{
+	if (v < 0) {
+		PUT(l, "-");
+		put_u64(l, -(uint64_t)v);
+	} else {
+		put_u64(l, v);
+	}
+}
+
 /*
- * Events are the one record written at high rates: format them straight into
- * a buffer (every field is a number or a name from a fixed table, comm is
- * made escape-free above). The unit tests parse these lines back with jansson.
+ * Events are the one record written at high rates: build their lines by
+ * appending (every field is a number or a name from a fixed table, comm is
+ * made escape-free by comm_text()). The unit tests parse them back with jansson.
  */
 int fl_event_line(const struct fl_event *e, char *buf, size_t len)
 {
-	char comm[FL_COMM_LEN + 1], end[24] = "null", size[24] = "null", inode[96] = "";
-	bool ended = e->kind == FL_EV_FAULT_END || e->kind == FL_EV_OP_END;
+	struct line l = { buf, buf + len, true };
 	bool fault = e->kind == FL_EV_FAULT_BEGIN || e->kind == FL_EV_FAULT_END;
-	char ret[24] = "";
-	int n;
+	char comm[FL_COMM_LEN + 1];
 
-	comm_text(e->comm, comm);
-	if (e->end != FL_EOF)
-		snprintf(end, sizeof(end), "%llu", (unsigned long long)e->end);
-	if (e->size != FL_EOF)
-		snprintf(size, sizeof(size), "%llu", (unsigned long long)e->size);
-	if (e->flags & FL_F_INODE_KNOWN)
-		snprintf(inode, sizeof(inode), "\"dev\":\"%u:%u\",\"ino\":%llu,\"fuse\":%s,\"dax\":%s,",
-			 FL_DEV_MAJOR(e->dev), FL_DEV_MINOR(e->dev), (unsigned long long)e->ino,
-			 e->flags & FL_F_FUSE ? "true" : "false",
-			 e->flags & FL_F_DAX ? "true" : "false");
+	PUT(&l, "{\"type\":\"event\",\"event\":\"");
+	put_str(&l, fl_event_name(e->kind));
+	PUT(&l, "\",\"ts_ns\":");
+	put_u64(&l, e->ts);
+	PUT(&l, ",\"hook\":\"");
+	put_str(&l, fl_hook_name(e->hook));
+	if (e->flags & FL_F_INODE_KNOWN) {
+		PUT(&l, "\",\"dev\":\"");
+		put_u64(&l, FL_DEV_MAJOR(e->dev));
+		PUT(&l, ":");
+		put_u64(&l, FL_DEV_MINOR(e->dev));
+		PUT(&l, "\",\"ino\":");
+		put_u64(&l, e->ino);
+		if (e->flags & FL_F_FUSE)
+			PUT(&l, ",\"fuse\":true");
+		else
+			PUT(&l, ",\"fuse\":false");
+		if (e->flags & FL_F_DAX)
+			PUT(&l, ",\"dax\":true");
+		else
+			PUT(&l, ",\"dax\":false");
+	} else {
+		PUT(&l, "\",\"dev\":null,\"ino\":null");
+	}
+	PUT(&l, ",\"op\":\"");
+	put_str(&l, fl_op_name(e->op));
+	PUT(&l, "\",\"lock\":\"");
+	put_str(&l, fl_lock_name(e->lock));
+	PUT(&l, "\",\"bytes\":{\"start\":");
+	put_u64(&l, e->start);
+	PUT(&l, ",\"end\":");
+	if (e->end == FL_EOF)
+		PUT(&l, "null");
 	else
-		snprintf(inode, sizeof(inode), "\"dev\":null,\"ino\":null,");
-	if (ended)
-		snprintf(ret, sizeof(ret), ",\"ret\":%d", e->ret);
-	n = snprintf(buf, len,
-		     "{\"type\":\"event\",\"event\":\"%s\",\"ts_ns\":%llu,\"hook\":\"%s\",%s"
-		     "\"op\":\"%s\",\"lock\":\"%s\",\"bytes\":{\"start\":%llu,\"end\":%s},"
-		     "%s%s%s%s\"pid\":%u,\"tid\":%u,\"comm\":\"%s\"%s}\n",
-		     fl_event_name(e->kind), (unsigned long long)e->ts, fl_hook_name(e->hook), inode,
-		     fl_op_name(e->op), fl_lock_name(e->lock), (unsigned long long)e->start, end,
-		     fault ? "" : "\"size_before\":", fault ? "" : size, fault ? "" : ",",
-		     e->flags & FL_F_WRITE ? "\"write\":true," : "", e->pid, e->tid, comm, ret);
-	return n < 0 || (size_t)n >= len ? -1 : n;
+		put_u64(&l, e->end);
+	PUT(&l, "}");
+	if (!fault) {
+		PUT(&l, ",\"size_before\":");
+		if (e->size == FL_EOF)
+			PUT(&l, "null");
+		else
+			put_u64(&l, e->size);
+	}
+	if (e->flags & FL_F_WRITE)
+		PUT(&l, ",\"write\":true");
+	PUT(&l, ",\"pid\":");
+	put_u64(&l, e->pid);
+	PUT(&l, ",\"tid\":");
+	put_u64(&l, e->tid);
+	PUT(&l, ",\"comm\":\"");
+	comm_text(e->comm, comm);
+	put_str(&l, comm);
+	PUT(&l, "\"");
+	if (e->kind == FL_EV_FAULT_END || e->kind == FL_EV_OP_END) {
+		PUT(&l, ",\"ret\":");
+		put_s64(&l, e->ret);
+	}
+	PUT(&l, "}\n");
+	return l.ok ? (int)(l.p - buf) : -1;
 }
 
 int fl_log_write_event(struct fl_log_writer *w, const struct fl_event *e)
@@ -362,6 +439,11 @@ json_t *fl_json_trailer(const struct fl_session_stats *st, const struct fl_log_w
 			    "faults", json_u64(st->inflight_faults), "ops", json_u64(st->inflight_ops)));
 	json_object_set_new(t, "inode_map", json_pack("{s:o, s:o}",
 			    "entries", json_u64(st->inode_entries), "max", json_u64(st->inode_max)));
+	json_object_set_new(t, "recorder", json_pack("{s:o, s:o, s:o, s:o}",
+			    "startup_ns", json_u64(info->startup_ns),
+			    "rss_start_kb", json_u64(info->rss_start_kb),
+			    "rss_end_kb", json_u64(info->rss_end_kb),
+			    "map_bytes", json_u64(info->map_bytes)));
 	if (st->n_prog_stats) {
 		json_t *ps = json_array();
 

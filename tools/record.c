@@ -42,6 +42,21 @@ struct run_opts {
 	char **cmd;		/* workload argv or NULL */
 };
 
+/* VmRSS of this process, kB */
+static uint64_t rss_kb(void)
+{
+	unsigned long long kb = 0;
+	char line[128];
+	FILE *f = fopen("/proc/self/status", "re");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmRSS: %llu kB", &kb) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kb;
+}
+
 static uint64_t now_ns(void)
 {
 	struct timespec ts;
@@ -605,6 +620,7 @@ int do_record(int argc, char **argv)
 	ret = parse_run(argc, argv, &o, true);
 	if (ret >= 0)
 		return ret;
+	ti.startup_ns = now_ns();
 	if (o.s.export_events)
 		sink.event = record_event;
 	ret = prepare(&o, &kbtf, &ks, &plan);
@@ -626,6 +642,9 @@ int do_record(int argc, char **argv)
 			workload_stop(&r.w);
 		goto out_log;
 	}
+	ti.startup_ns = now_ns() - ti.startup_ns;
+	ti.rss_start_kb = rss_kb();
+	ti.map_bytes = fl_session_map_memory(s);
 	say_fallback(&plan);
 	fl_log_write(&rs.log, fl_json_header(&plan, &kbtf, o.cmd, &o.s), true);
 	if (r.have_workload) {
@@ -637,6 +656,7 @@ int do_record(int argc, char **argv)
 		run_loop(s, &o, &r, flush_log, &rs);
 	else if (waitpid(r.w.pid, &r.w.status, 0) == r.w.pid)
 		r.w.reaped = true;	/* the child's exec failed: it exits 127 */
+	ti.rss_end_kb = rss_kb();
 	fl_session_finish(s, &st);
 	ti.status = r.exec_error ? "complete" : r.status;
 	ti.duration_ns = r.duration_ns;

@@ -11,6 +11,14 @@
 #include "faultline.skel.h"
 
 #define MAX_LINKS (FL_HOOK__COUNT * 2)
+/*
+ * Records one poll may deliver. ring_buffer__poll() keeps consuming while
+ * records keep coming, so without a budget a flood would keep the recorder
+ * from ever seeing SIGINT or its deadline. A callback's negative return
+ * stops it after that record (which libbpf has already consumed).
+ */
+#define POLL_BUDGET 16384
+#define POLL_BUDGET_SPENT (-EALREADY)
 
 struct fl_session {
 	struct faultline_bpf *skel;
@@ -20,6 +28,7 @@ struct fl_session {
 	struct fl_sink sink;
 	uint64_t violations_seen;
 	uint64_t events_seen;
+	unsigned int polled;	/* records delivered by the current poll */
 	int stats_fd;		/* keeps kernel.bpf_stats_enabled on while open */
 	bool finished;
 };
@@ -33,7 +42,7 @@ static int on_violation(void *ctx, void *data, size_t size)
 	s->violations_seen++;
 	if (s->sink.violation)
 		s->sink.violation(s->sink.ctx, data);
-	return 0;
+	return ++s->polled >= POLL_BUDGET ? POLL_BUDGET_SPENT : 0;
 }
 
 static int on_event(void *ctx, void *data, size_t size)
@@ -45,7 +54,7 @@ static int on_event(void *ctx, void *data, size_t size)
 	s->events_seen++;
 	if (s->sink.event)
 		s->sink.event(s->sink.ctx, data);
-	return 0;
+	return ++s->polled >= POLL_BUDGET ? POLL_BUDGET_SPENT : 0;
 }
 
 static struct bpf_program *prog(struct fl_session *s, const char *prefix, const char *stem)
@@ -92,6 +101,10 @@ static int set_config(struct fl_session *s, const struct fl_plan *plan,
 	rd->cfg_event_dev = o->event_dev;
 	rd->cfg_event_ino = o->event_ino;
 	rd->cfg_fuse_unlocked = plan->layout == FL_LAYOUT_NONE;
+	rd->cfg_fault_entry_hooks = plan->hooks[FL_HOOK_FUSE_DAX_FAULT].mode != FL_MODE_NONE ||
+				    plan->hooks[FL_HOOK_FUSE_DAX_HUGE_FAULT].mode != FL_MODE_NONE ||
+				    plan->hooks[FL_HOOK_FUSE_DAX_PAGE_MKWRITE].mode != FL_MODE_NONE ||
+				    plan->hooks[FL_HOOK_FUSE_DAX_PFN_MKWRITE].mode != FL_MODE_NONE;
 	rd->cfg_setattr_dentry_arg = plan->setattr_dentry_arg;
 
 	if (o->events_ring_bytes &&
@@ -219,34 +232,36 @@ fail:
 
 int fl_session_poll(struct fl_session *s, int timeout_ms)
 {
-	int n = ring_buffer__poll(s->rb, timeout_ms);
+	int n;
 
+	s->polled = 0;
+	n = ring_buffer__poll(s->rb, timeout_ms);
+	if (n == POLL_BUDGET_SPENT)
+		return s->polled;
 	return n == -EINTR ? 0 : n;
-}
-
-static uint64_t percpu_sum(int fd, uint32_t key)
-{
-	int ncpu = libbpf_num_possible_cpus();
-	uint64_t *vals, sum = 0;
-
-	if (ncpu <= 0)
-		return 0;
-	vals = calloc(ncpu, sizeof(*vals));
-	if (vals && !bpf_map_lookup_elem(fd, &key, vals))
-		for (int i = 0; i < ncpu; i++)
-			sum += vals[i];
-	free(vals);
-	return sum;
 }
 
 void fl_session_counters(struct fl_session *s, struct fl_session_stats *st)
 {
-	int cfd = bpf_map__fd(s->skel->maps.counters), hfd = bpf_map__fd(s->skel->maps.hook_hits);
+	int ncpu = libbpf_num_possible_cpus();
+	struct fl_stats *per_cpu;
+	uint32_t zero = 0;
 
-	for (uint32_t i = 0; i < FL_CTR__COUNT; i++)
-		st->counters[i] = percpu_sum(cfd, i);
-	for (uint32_t i = 0; i < FL_HOOK__COUNT; i++)
-		st->hook_hits[i] = percpu_sum(hfd, i);
+	memset(st->counters, 0, sizeof(st->counters));
+	memset(st->hook_hits, 0, sizeof(st->hook_hits));
+	per_cpu = ncpu > 0 ? calloc(ncpu, sizeof(*per_cpu)) : NULL;
+	if (per_cpu && !bpf_map_lookup_elem(bpf_map__fd(s->skel->maps.stats), &zero, per_cpu)) {
+		for (int c = 0; c < ncpu; c++) {
+			for (int i = 0; i < FL_CTR__COUNT; i++)
+				st->counters[i] += per_cpu[c].ctr[i];
+			for (int i = 0; i < FL_HOOK__COUNT; i++)
+				st->hook_hits[i] += per_cpu[c].hook[i];
+		}
+	}
+	free(per_cpu);
+	/* the BPF side counts per hook only */
+	for (int i = 0; i < FL_HOOK__COUNT; i++)
+		st->counters[FL_CTR_HOOK_HITS] += st->hook_hits[i];
 	st->ring_violations_seen = s->violations_seen;
 	st->ring_events_seen = s->events_seen;
 }
@@ -339,8 +354,9 @@ void fl_session_finish(struct fl_session *s, struct fl_session_stats *st)
 		bpf_link__destroy(s->links[i]);
 	s->n_links = 0;
 	/* everything the programs submitted before detaching */
-	while (ring_buffer__consume(s->rb) > 0)
-		;
+	do
+		s->polled = 0;
+	while (ring_buffer__consume(s->rb) == POLL_BUDGET_SPENT);
 	fl_session_counters(s, st);
 	read_vio_totals(s, st);
 	st->inflight_faults = map_entries(s->skel->maps.faults, true);

@@ -130,7 +130,7 @@ enum fl_event_kind {
 #define FL_F_SYSCALL_ONLY	(1U << 4)	/* op interval is the syscall's, not the teardown's */
 #define FL_F_INFLIGHT		(1U << 5)	/* op had not ended when the record was made */
 
-/* Per-CPU counters (map "counters"), summed by userspace into the trailer. */
+/* Counters (struct fl_stats), summed over CPUs by userspace into the trailer. */
 enum fl_counter {
 	FL_CTR_HOOK_HITS,	/* every program invocation */
 	FL_CTR_FAULTS,		/* DAX faults on tracked inodes */
@@ -148,6 +148,12 @@ enum fl_counter {
 	FL_CTR_UNMATCHED_END,	/* an end without its begin (attached mid-flight) */
 	FL_CTR_OPS_INODE_UNKNOWN,	/* shrinking ops whose inode no hook could name */
 	FL_CTR__COUNT
+};
+
+/* Per-CPU statistics (map "stats", one element), summed by userspace. */
+struct fl_stats {
+	__u64 ctr[FL_CTR__COUNT];
+	__u64 hook[FL_HOOK__COUNT];	/* program invocations per hook */
 };
 
 /* One side of a violation: the fault or the shrinking operation. */
@@ -214,6 +220,9 @@ struct fl_inode_key {
 	__u32 dev;
 	__u32 pad;
 };
+
+/* Events one run of the export benchmark program emits. */
+#define FL_BENCH_BATCH		32
 
 /* How many full records one fl_vio_key may emit before it is only counted. */
 #define FL_VIOLATION_BURST	4

@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * export-bench: the highest event rate the recorder takes with zero loss.
+ *
+ *   export-bench [--seconds S] [--max-rate R] [--out FILE]
+ *
+ * Loads faultline's BPF object with only its bench program, which emits a
+ * batch of events through the same emit_event() and ring buffer as the real
+ * hooks. A producer thread runs it with BPF_PROG_TEST_RUN at a paced rate
+ * while this thread consumes into a real log (the record sink's formatter,
+ * into FILE, default a temporary file), like `faultline record --events`.
+ * Rates double from 125k/s until events are lost or the producer cannot go
+ * faster, then three bisection steps narrow the limit. One JSON line per
+ * rate, then a summary line with the best zero-loss rate.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "log.h"
+#include "session.h"
+
+static struct fl_session *sess;
+static atomic_bool stop;
+static uint64_t target_rate;
+static atomic_uint_fast64_t produced;
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static void *producer(void *arg)
+{
+	uint64_t t0 = now_ns();
+
+	while (!atomic_load(&stop)) {
+		double elapsed = (now_ns() - t0) / 1e9;
+
+		if (atomic_load(&produced) < elapsed * target_rate)
+			atomic_fetch_add(&produced, fl_session_bench_emit(sess, 8));
+		else
+			usleep(50);
+	}
+	return NULL;
+}
+
+static void on_event(void *ctx, const struct fl_event *e)
+{
+	fl_log_write_event(ctx, e);
+}
+
+/* One run at @rate for @seconds: fills produced/consumed/lost. */
+static int run(uint64_t rate, double seconds, const char *out, uint64_t *got, uint64_t *lost,
+	       double *achieved)
+{
+	struct fl_session_opts o = { .export_events = true, .bench = true,
+				     .events_ring_bytes = 4 << 20 };
+	struct fl_log_writer w;
+	struct fl_sink sink = { .event = on_event, .ctx = &w };
+	struct fl_session_stats st;
+	struct fl_plan plan;
+	struct fl_kbtf kbtf;
+	pthread_t th;
+	char err[512];
+	uint64_t t0, t1;
+
+	memset(&plan, 0, sizeof(plan));
+	memset(&kbtf, 0, sizeof(kbtf));
+	if (fl_log_open(&w, out, true, err, sizeof(err))) {
+		fprintf(stderr, "export-bench: %s\n", err);
+		return -1;
+	}
+	sess = fl_session_start(&plan, &kbtf, &o, &sink, err, sizeof(err));
+	if (!sess) {
+		fprintf(stderr, "export-bench: %s\n", err);
+		fl_log_close(&w);
+		return -1;
+	}
+	target_rate = rate;
+	atomic_store(&produced, 0);
+	atomic_store(&stop, false);
+	t0 = now_ns();
+	pthread_create(&th, NULL, producer, NULL);
+	while (now_ns() - t0 < seconds * 1e9) {
+		fl_session_poll(sess, 10);
+		fflush(w.f);
+	}
+	atomic_store(&stop, true);
+	pthread_join(th, NULL);
+	t1 = now_ns();
+	fl_session_finish(sess, &st);
+
+	*got = w.events;
+	*lost = st.counters[FL_CTR_EVENTS_LOST];
+	*achieved = atomic_load(&produced) / ((t1 - t0) / 1e9);
+	fl_session_stats_free(&st);
+	fl_session_free(sess);
+	fl_log_close(&w);
+	return 0;
+}
+
+/* 1: no loss, 2: no loss but the producer fell short, 0: loss, -1: error */
+static int try_rate(uint64_t rate, double seconds, const char *path, double *best)
+{
+	uint64_t got, lost;
+	double achieved;
+
+	if (run(rate, seconds, path, &got, &lost, &achieved))
+		return -1;
+	printf("{\"target_rate\":%llu,\"produced_rate\":%.0f,\"written\":%llu,\"lost\":%llu}\n",
+	       (unsigned long long)rate, achieved, (unsigned long long)got,
+	       (unsigned long long)lost);
+	fflush(stdout);
+	if (lost)
+		return 0;
+	if (achieved > *best)
+		*best = achieved;
+	return achieved < rate * 0.9 ? 2 : 1;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "seconds", required_argument, NULL, 's' },
+		{ "max-rate", required_argument, NULL, 'm' },
+		{ "out", required_argument, NULL, 'o' },
+		{}
+	};
+	double seconds = 2, best = 0;
+	uint64_t max_rate = 16000000;
+	char out[] = "/tmp/export-bench.XXXXXX", *path = NULL;
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, "s:m:o:", opts, NULL)) != -1) {
+		switch (opt) {
+		case 's':
+			seconds = atof(optarg);
+			break;
+		case 'm':
+			max_rate = strtoull(optarg, NULL, 0);
+			break;
+		case 'o':
+			path = optarg;
+			break;
+		default:
+			fprintf(stderr, "usage: export-bench [--seconds S] [--max-rate R] [--out FILE]\n");
+			return 2;
+		}
+	}
+	if (seconds <= 0 || !max_rate) {
+		fprintf(stderr, "export-bench: --seconds and --max-rate must be positive\n");
+		return 2;
+	}
+	if (!path) {
+		int fd = mkstemp(out);
+
+		if (fd < 0)
+			return 2;
+		close(fd);
+		path = out;
+	}
+	uint64_t good = 0, bad = 0;
+
+	for (uint64_t rate = 125000; rate <= max_rate; rate *= 2) {
+		int r = try_rate(rate, seconds, path, &best);
+
+		if (r < 0)
+			return 2;
+		if (r == 0) {
+			bad = rate;
+			break;
+		}
+		good = rate;
+		if (r == 2)	/* the producer is the limit now */
+			break;
+	}
+	for (int i = 0; bad && good && i < 3; i++) {
+		uint64_t mid = (good + bad) / 2;
+		int r = try_rate(mid, seconds, path, &best);
+
+		if (r < 0)
+			return 2;
+		if (r == 0)
+			bad = mid;
+		else
+			good = mid;
+	}
+	printf("{\"max_zero_loss_rate\":%.0f}\n", best);
+	if (path == out)
+		unlink(out);
+	return 0;
+}
