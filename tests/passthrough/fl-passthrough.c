@@ -7,9 +7,14 @@
  * through to the backing file, so the kernel's FUSE shrinking paths run.
  *
  *   fl-passthrough BACKING_DIR MOUNTPOINT [libfuse options, e.g. -f]
+ *
+ * -o truncate_delay_ms=N makes every size change wait N ms in the server: the
+ * reliability tests use it to hold a truncate in flight (to kill it there, or
+ * to have two at once).
  */
 #define FUSE_USE_VERSION 31
 #include <dirent.h>
+#include <stddef.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <fuse.h>
@@ -22,6 +27,21 @@
 #include <unistd.h>
 
 static int backing = -1;	/* O_PATH fd of the backing directory */
+
+static struct options {
+	unsigned int truncate_delay_ms;
+} opts;
+
+static const struct fuse_opt option_spec[] = {
+	{ "truncate_delay_ms=%u", offsetof(struct options, truncate_delay_ms), 0 },
+	FUSE_OPT_END
+};
+
+static void truncate_delay(void)
+{
+	if (opts.truncate_delay_ms)
+		usleep(opts.truncate_delay_ms * 1000);
+}
 
 /* "/a/b" under the mount is "a/b" relative to the backing directory */
 static const char *rel(const char *path)
@@ -103,6 +123,7 @@ static int fl_truncate(const char *path, off_t size, struct fuse_file_info *fi)
 {
 	int fd, r;
 
+	truncate_delay();
 	if (fi)
 		return ftruncate(fi->fh, size) ? -errno : 0;
 	fd = openat(backing, rel(path), O_WRONLY);
@@ -216,7 +237,9 @@ static const struct fuse_operations ops = {
 
 int main(int argc, char *argv[])
 {
+	struct fuse_args args;
 	char **fargv;
+	int ret;
 
 	if (argc < 3) {
 		fprintf(stderr, "usage: %s BACKING_DIR MOUNTPOINT [libfuse options]\n", argv[0]);
@@ -234,5 +257,10 @@ int main(int argc, char *argv[])
 	fargv[0] = argv[0];
 	for (int i = 2; i < argc; i++)
 		fargv[i - 1] = argv[i];
-	return fuse_main(argc - 1, fargv, &ops, NULL);
+	args = (struct fuse_args)FUSE_ARGS_INIT(argc - 1, fargv);
+	if (fuse_opt_parse(&args, &opts, option_spec, NULL) == -1)
+		return 2;
+	ret = fuse_main(args.argc, args.argv, &ops, NULL);
+	fuse_opt_free_args(&args);
+	return ret;
 }
