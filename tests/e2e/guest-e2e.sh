@@ -5,9 +5,10 @@
 # of one FUSE DAX file while others truncate, punch holes, zero ranges and open it O_TRUNC).
 # Logs land in /results; the host judges them.
 #   run.sh [--duration S] [--modes "fentry kprobe tracepoint"] [--knobs "Y N"]
-duration=8 modes='fentry kprobe tracepoint' knobs='Y N'
+duration=8 modes='fentry kprobe tracepoint' knobs='Y N' lostvio=1
 while [ $# -gt 0 ]; do
 	case "$1" in
+	--no-lost-violations) lostvio=''; shift ;;
 	--duration) duration=$2; shift 2 ;;
 	--modes) modes=$2; shift 2 ;;
 	--knobs) knobs=$2; shift 2 ;;
@@ -36,5 +37,18 @@ for knob in $knobs; do
 		fl_umount /mnt/fdax || exit 1
 	done
 done
+# lost violation records are counted, never silent: a one-page violation ring, and the
+# recorder stopped while the unserialized workload runs
+if [ -n "$lostvio" ]; then
+	fl_set_knob N || exit 1
+	fl_mount /tmp/backing /mnt/fdax || exit 1
+	faultline record -q --mode tracepoint --violations-ring 4096 -o "$R/e2e-lostvio.jsonl" -- \
+		sh -c 'kill -STOP $PPID; "$@" >/dev/null; kill -CONT $PPID' sh \
+		dax-race-workload --file /mnt/fdax/race --size 4194304 --faulters 3 --shrinkers 2 \
+		--duration 3 2>"$R/e2e-lostvio.err"
+	echo $? >"$R/e2e-lostvio.rc"
+	rm -f /mnt/fdax/race
+	fl_umount /mnt/fdax || exit 1
+fi
 dmesg | grep -E "WARNING|BUG|dax_fault_serialize" >"$R/dmesg-warnings" || true
 exit 0

@@ -1,0 +1,12 @@
+# Reliability (issue 7): stale state and false positives under kills, eviction and load in a
+# 6.12 guest (check-reliability, in make check), and the 30-minute soak (make soak, not in check).
+SOAK_MINUTES ?= 30
+
+.PHONY: check-reliability soak
+check-reliability: $(BUILD)/faultline $(BUILD)/faultline-static $(TEST_PROGS) testkernel-tools
+	FL_CACHE='$(FL_CACHE)' BUILD='$(abspath $(BUILD))' tests/reliability/run-reliability
+
+soak: $(BUILD)/faultline $(BUILD)/faultline-static testkernel-tools
+	FL_CACHE='$(FL_CACHE)' BUILD='$(abspath $(BUILD))' tests/reliability/run-soak --minutes $(SOAK_MINUTES)
+
+CHECK_TARGETS += check-reliability
