@@ -9,6 +9,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -502,6 +503,27 @@ static void run_usage(FILE *f, bool record)
 			fl_prog);
 }
 
+/* The sizing options: each an unsigned number into a field of the session options. */
+static int parse_size_option(int opt, const char *arg, struct fl_session_opts *s)
+{
+	static const struct {
+		int opt;
+		const char *name;
+		size_t offset;
+	} sizes[] = {
+		{ OPT_EVENTS_RING, "--events-ring", offsetof(struct fl_session_opts, events_ring_bytes) },
+		{ OPT_VIOLATIONS_RING, "--violations-ring",
+		  offsetof(struct fl_session_opts, violations_ring_bytes) },
+		{ OPT_INFLIGHT_MAX, "--inflight-max", offsetof(struct fl_session_opts, inflight_max) },
+		{ OPT_INODE_MAX, "--inode-max", offsetof(struct fl_session_opts, inode_max) },
+	};
+
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
+		if (sizes[i].opt == opt)
+			return parse_u32(sizes[i].name, arg, (uint32_t *)((char *)s + sizes[i].offset));
+	return -1;
+}
+
 /* Returns -1 to continue, else an exit code. */
 static int parse_run(int argc, char **argv, struct run_opts *o, bool record)
 {
@@ -557,19 +579,10 @@ static int parse_run(int argc, char **argv, struct run_opts *o, bool record)
 			o->s.dax_only = true;
 			break;
 		case OPT_EVENTS_RING:
-			if (parse_u32("--events-ring", optarg, &o->s.events_ring_bytes))
-				return FL_EXIT_ERROR;
-			break;
 		case OPT_VIOLATIONS_RING:
-			if (parse_u32("--violations-ring", optarg, &o->s.violations_ring_bytes))
-				return FL_EXIT_ERROR;
-			break;
 		case OPT_INFLIGHT_MAX:
-			if (parse_u32("--inflight-max", optarg, &o->s.inflight_max))
-				return FL_EXIT_ERROR;
-			break;
 		case OPT_INODE_MAX:
-			if (parse_u32("--inode-max", optarg, &o->s.inode_max))
+			if (parse_size_option(opt, optarg, &o->s))
 				return FL_EXIT_ERROR;
 			break;
 		case OPT_INODE:

@@ -122,11 +122,93 @@ static void print_side(const char *label, json_t *s)
 		printf("          %s\n", json_string_value(f));
 }
 
-static void report_one(const struct fl_log *log)
+/* Group the log's violations by inode, kind and stacks; sorted by inode and kind. */
+static struct group *group_violations(const struct fl_log *log, size_t *count)
 {
-	json_t *h = log->header, *t = log->trailer, *plan = json_object_get(h, "plan"), *v;
 	struct group *groups = NULL;
 	size_t ng = 0, i;
+	json_t *v;
+
+	json_array_foreach(log->violations, i, v) {
+		struct group g = { 0 }, *more;
+		size_t j;
+
+		inode_id(v, g.inode, sizeof(g.inode));
+		g.kind = json_string_value(json_object_get(v, "kind"));
+		g.signature = signature(v);
+		for (j = 0; j < ng; j++)
+			if (!strcmp(groups[j].inode, g.inode) && !strcmp(groups[j].kind, g.kind) &&
+			    g.signature && groups[j].signature &&
+			    !strcmp(groups[j].signature, g.signature))
+				break;
+		if (j < ng) {
+			groups[j].recorded++;
+			free(g.signature);
+			continue;
+		}
+		more = realloc(groups, (ng + 1) * sizeof(*groups));
+		if (!more) {
+			free(g.signature);
+			break;
+		}
+		groups = more;
+		g.example = v;
+		g.recorded = 1;
+		groups[ng++] = g;
+	}
+	if (ng)
+		qsort(groups, ng, sizeof(*groups), by_inode_kind);
+	*count = ng;
+	return groups;
+}
+
+static void free_groups(struct group *groups, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(groups[i].signature);
+	free(groups);
+}
+
+static json_t *report_json(const struct fl_log *log)
+{
+	json_t *plan = json_object_get(log->header, "plan"), *inv = json_object();
+	json_t *gs = json_array(), *o;
+	size_t ng;
+	struct group *groups = group_violations(log, &ng);
+
+	for (int k = 0; k < FL_INV__COUNT; k++) {
+		const char *why, *cov = fl_log_coverage(log, k, &why);
+
+		json_object_set_new(inv, fl_inv_name(k), json_pack("{s:s, s:s}", "status", cov,
+								   "why", why));
+	}
+	for (size_t i = 0; i < ng; i++)
+		json_array_append_new(gs, json_pack("{s:s, s:s, s:I, s:I, s:O}",
+				      "inode", groups[i].inode, "kind", groups[i].kind,
+				      "total", (json_int_t)total_for(log, groups[i].inode, groups[i].kind),
+				      "recorded", (json_int_t)groups[i].recorded,
+				      "example", groups[i].example));
+	o = json_pack("{s:s, s:O, s:O, s:O, s:o, s:b, s:O, s:O, s:o}",
+		      "file", log->path,
+		      "kernel", json_object_get(log->header, "kernel"),
+		      "status", json_object_get(log->trailer, "status"),
+		      "lock_layout", json_object_get(plan, "lock_layout") ?: json_null(),
+		      "invariants", inv,
+		      "complete", !log->incomplete,
+		      "counters", json_object_get(log->trailer, "counters"),
+		      "violations", json_object_get(log->trailer, "violations"),
+		      "groups", gs);
+	if (log->incomplete)
+		json_object_set_new(o, "incomplete", json_string(log->incomplete_reason));
+	free_groups(groups, ng);
+	return o;
+}
+
+static void report_one(const struct fl_log *log)
+{
+	json_t *h = log->header, *t = log->trailer, *plan = json_object_get(h, "plan");
+	struct group *groups;
+	size_t ng, i;
 	int modes[FL_MODE__COUNT] = { 0 };
 	json_t *hook;
 
@@ -147,10 +229,11 @@ static void report_one(const struct fl_log *log)
 	       modes[FL_MODE_FENTRY], modes[FL_MODE_KPROBE], modes[FL_MODE_TRACEPOINT],
 	       modes[FL_MODE_NONE], json_string_value(json_object_get(plan, "lock_layout")) ?: "?");
 	printf("  invariants:");
-	for (int k = 0; k < FL_INV__COUNT; k++)
-		printf(" %s %s", fl_inv_name(k),
-		       json_string_value(json_object_get(json_object_get(
-			       json_object_get(plan, "invariants"), fl_inv_name(k)), "status")) ?: "?");
+	for (int k = 0; k < FL_INV__COUNT; k++) {
+		const char *why;
+
+		printf(" %s %s", fl_inv_name(k), fl_log_coverage(log, k, &why));
+	}
 	printf("\n  counted: %llu DAX faults, %llu operations, %llu teardowns, %llu events\n",
 	       (unsigned long long)log->counters[FL_CTR_FAULTS],
 	       (unsigned long long)log->counters[FL_CTR_OPS],
@@ -163,32 +246,7 @@ static void report_one(const struct fl_log *log)
 		       (unsigned long long)log->vio_total[k]);
 	printf(")\n");
 
-	json_array_foreach(log->violations, i, v) {
-		struct group g = { 0 };
-		size_t j;
-
-		inode_id(v, g.inode, sizeof(g.inode));
-		g.kind = json_string_value(json_object_get(v, "kind"));
-		g.signature = signature(v);
-		for (j = 0; j < ng; j++)
-			if (!strcmp(groups[j].inode, g.inode) && !strcmp(groups[j].kind, g.kind) &&
-			    g.signature && groups[j].signature &&
-			    !strcmp(groups[j].signature, g.signature))
-				break;
-		if (j < ng) {
-			groups[j].recorded++;
-			free(g.signature);
-			continue;
-		}
-		groups = realloc(groups, (ng + 1) * sizeof(*groups));
-		if (!groups)
-			return;
-		g.example = v;
-		g.recorded = 1;
-		groups[ng++] = g;
-	}
-	if (ng)
-		qsort(groups, ng, sizeof(*groups), by_inode_kind);
+	groups = group_violations(log, &ng);
 	for (i = 0; i < ng; i++) {
 		json_t *ex = groups[i].example;
 
@@ -203,9 +261,8 @@ static void report_one(const struct fl_log *log)
 		printf("   %llu recorded with these stacks:\n", (unsigned long long)groups[i].recorded);
 		print_side("fault", json_object_get(ex, "fault"));
 		print_side("op", json_object_get(ex, "op"));
-		free(groups[i].signature);
 	}
-	free(groups);
+	free_groups(groups, ng);
 }
 
 static void report_usage(FILE *f)
@@ -245,9 +302,7 @@ int do_report(int argc, char **argv)
 			fl_err("%s", line);
 			ret = FL_EXIT_ERROR;
 		} else if (fl_json) {
-			json_t *o = json_pack("{s:s, s:O, s:O, s:O}", "file", log.path,
-					      "header", log.header, "trailer", log.trailer,
-					      "violations", log.violations);
+			json_t *o = report_json(&log);
 
 			json_dumpf(o, stdout, JSON_INDENT(2));
 			putchar('\n');
