@@ -25,6 +25,8 @@ faultline $btf probe -j >"$R/probe.json" 2>"$R/probe.err"
 # shellcheck disable=SC2086
 faultline $btf probe >"$R/probe.txt" 2>&1
 cat "$R/probe.txt"
+# what probe says without the module BTF (5.10): what is missing, and what is still checked
+[ -n "$btf" ] && faultline probe -j >"$R/probe-nobtf.json" 2>/dev/null
 
 # ext4 with DAX on the pmem device
 mkdir -p "$base/mnt/dax" "$base/mnt/fuse" "$base/tmp/backing"
