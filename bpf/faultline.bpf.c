@@ -74,7 +74,6 @@ struct fuse_dax_mapping___fl {
 
 struct fuse_in_header___fl {
 	__u32 opcode;
-	__u64 nodeid;
 	__u32 pid;
 } __attribute__((preserve_access_index));
 
@@ -91,12 +90,8 @@ struct fuse_args___fl {
 	struct fuse_arg___fl out_args[2];
 } __attribute__((preserve_access_index));
 
-struct super_block___fl {
-	dev_t s_dev;
-} __attribute__((preserve_access_index));
-
 struct fuse_mount___fl {
-	struct super_block___fl *sb;
+	struct super_block *sb;
 } __attribute__((preserve_access_index));
 
 struct fuse_req___fl {
@@ -116,9 +111,8 @@ struct fuse_req___fl {
 #define ATTR_OPEN		(1 << 15)
 #define FAULT_FLAG_WRITE	0x01
 #define FL_O_TRUNC		01000
-/* uapi fuse_setattr_in / fuse_fallocate_in / fuse_attr_out offsets */
+/* uapi struct fuse_setattr_in.valid and fuse_attr_out.attr.ino offsets */
 #define FUSE_SETATTR_IN_VALID	0
-#define FUSE_SETATTR_IN_SIZE	16
 #define FUSE_ATTR_OUT_INO	16
 
 /* ---- maps ---- */
@@ -355,7 +349,10 @@ static __always_inline bool event_wanted(__u32 dev, __u64 ino)
 {
 	if (cfg_event_pid && (bpf_get_current_pid_tgid() >> 32) != cfg_event_pid)
 		return false;
-	if (cfg_event_ino && (ino != cfg_event_ino || dev != cfg_event_dev))
+	/* --mount gives a device, --inode a device and an inode */
+	if (cfg_event_dev && dev != cfg_event_dev)
+		return false;
+	if (cfg_event_ino && ino != cfg_event_ino)
 		return false;
 	return true;
 }
