@@ -5,8 +5,9 @@
 #                             ($(FL_CACHE)/testkernel/<key>/ with bzImage, vmlinux, config, ...)
 #   make testkernel-tools     static guest binaries in $(BUILD)/testkernel/bin
 #   make testkernel-patches   checkpatch.pl (6.12 tree) and exact apply of kernel-patch/testing
-#   make testkernel-smoke     boot it under QEMU TCG: data correctness and race workload,
-#                             with fuse.dax_fault_serialize=Y and =N
+#   make testkernel-smoke     boot it under QEMU TCG (tests/vm harness): mount options, hooks,
+#                             data correctness and race workload, with
+#                             fuse.dax_fault_serialize=Y and =N
 #   make e2e                  everything above
 # Variables: TESTKERNEL_SMOKE_ARGS (extra arguments for tests/testkernel/smoke),
 #            TESTKERNEL_CHECK=0 (keep the kernel build and boot out of `make check`).
@@ -42,18 +43,18 @@ testkernel-smoke: $(TK_TOOLS)
 		$(TESTKERNEL_SMOKE_ARGS)
 
 TK_SCRIPTS := $(TK_DIR)/build-testkernel $(TK_DIR)/check-patches $(TK_DIR)/smoke
-TK_GUEST   := $(TK_DIR)/guest/fl.sh $(wildcard $(TK_DIR)/guest/steps/*.sh)
+TK_GUEST   := $(TK_DIR)/guest/fl.sh $(TK_DIR)/guest/smoke.sh $(wildcard $(TK_DIR)/guest/steps/*.sh)
 
 .PHONY: testkernel-shellcheck
 testkernel-shellcheck:
 	@if command -v shellcheck >/dev/null; then \
-		shellcheck $(TK_SCRIPTS) $(TK_GUEST) && shellcheck -x -s sh $(TK_DIR)/guest/init; \
+		shellcheck -x $(TK_SCRIPTS) $(TK_GUEST); \
 	else echo "testkernel-shellcheck: shellcheck not installed, skipped"; fi
 
 e2e: testkernel-patches testkernel-smoke
 
 # The smoke test builds the kernel on first use (about 7 min on 2 idle cores, 10-13 min on a
-# busy machine; cached afterwards) and boots it for about a minute. TESTKERNEL_CHECK=0 leaves
+# busy machine; cached afterwards) and boots it for about 1.5 min. TESTKERNEL_CHECK=0 leaves
 # it out of `make check` (it stays in `make e2e`).
 TESTKERNEL_CHECK ?= 1
 CHECK_TARGETS += testkernel-tools testkernel-patches testkernel-shellcheck

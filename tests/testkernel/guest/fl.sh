@@ -1,9 +1,9 @@
 # shellcheck shell=dash
-# Helpers for test-kernel guest steps (sourced by /init as /lib/fl.sh; steps may use all of it).
-# Console protocol, read by tests/testkernel/smoke on the host:
-#   FL-STEP <name> knob=<Y|N> PASS|FAIL <details>   one per step and knob
-#   FL-FILE-BEGIN <name> / base64 lines / FL-FILE-END   a file brought back to the host
-#   FL-RESULT rc=<n>                                  the end; rc 0 means every step passed
+# Helpers for test-kernel guests, installed as /lib/fl.sh: the smoke steps (guest/steps/*.sh,
+# run by guest/smoke.sh) and the guests of tests/e2e and tests/bench source it.
+# A step reports with one line on stdout, which tests/testkernel/smoke reads back:
+#   FL-STEP <name> knob=<Y|N> PASS|FAIL <details>
+# Files a step wants on the host go to $FL_RESULTS (/results, see tests/vm/README.md).
 
 FL_KNOB_FILE=/sys/module/fuse/parameters/dax_fault_serialize
 
@@ -70,18 +70,6 @@ fl_trace_start() {
 }
 fl_trace_count() { grep -c "$1" $FL_TRACE/trace; }
 fl_trace_stop() { echo 0 >$FL_TRACE/events/enable; }
-
-# fl_export FILE [NAME]: send FILE to the host (saved as <out>/files/NAME, checked against its
-# size and sha256). Kernel messages are held back meanwhile so they cannot split base64 lines.
-fl_export() {
-	local level
-	level=$(cut -f1 /proc/sys/kernel/printk)
-	echo 1 >/proc/sys/kernel/printk
-	echo "FL-FILE-BEGIN ${2:-$(basename "$1")} $(wc -c <"$1") $(sha256sum "$1" | cut -d' ' -f1)"
-	base64 "$1"
-	echo "FL-FILE-END"
-	echo "$level" >/proc/sys/kernel/printk
-}
 
 # fl_warnings: number of kernel WARNING/BUG lines so far
 fl_warnings() { dmesg | grep -c -E 'WARNING:|BUG:'; }
