@@ -54,7 +54,8 @@ endif
 	@grep -E '^(Done|stat::number_of_executed_units|stat::peak_rss_mb)|#[0-9]+ *DONE' $(FUZZ_DIR)/check-fuzz.log
 
 # FUZZ_RUNS in all: with FUZZ_JOBS > 1 each job does its share, in $(FUZZ_DIR)
-# (libFuzzer writes fuzz-N.log into the current directory).
+# (libFuzzer writes fuzz-N.log into the current directory, and copies them
+# into its own output when the jobs end).
 fuzz-long: $(FUZZ_BIN) fuzz-corpus
 	@echo "fuzz_log: $(FUZZ_RUNS) runs in $(FUZZ_JOBS) job(s), log in $(FUZZ_DIR)/fuzz-long.log"
 	@rm -f $(FUZZ_DIR)/fuzz-[0-9]*.log; start=$$(date +%s); \
@@ -65,7 +66,7 @@ fuzz-long: $(FUZZ_BIN) fuzz-corpus
 			$(subst =tests/,=$(abspath tests)/,$(subst =$(FUZZ_DIR)/,=$(abspath $(FUZZ_DIR))/,$(FUZZ_OPTS))) \
 			-runs=$$(( $(FUZZ_RUNS) / $(FUZZ_JOBS) )) -jobs=$(FUZZ_JOBS) -workers=$(FUZZ_JOBS) \
 			$(abspath $(FUZZ_DIR))/corpus ) >$(FUZZ_DIR)/fuzz-long.log 2>&1; \
-		rc=$$?; cat $(FUZZ_DIR)/fuzz-[0-9]*.log >>$(FUZZ_DIR)/fuzz-long.log; \
+		rc=$$?; rm -f $(FUZZ_DIR)/fuzz-[0-9]*.log; \
 		[ $$rc = 0 ] && ! grep -q '^==[0-9]*==ERROR\|deadly signal\|broken promise' $(FUZZ_DIR)/fuzz-long.log || \
 			{ tail -n 60 $(FUZZ_DIR)/fuzz-long.log; echo "fuzz_log failed: see $(FUZZ_DIR)"; exit 1; }; \
 	fi; \
