@@ -103,6 +103,7 @@ int fl_junit_write(const char *path, struct fl_log *const *logs, int n, char *er
 				xmlTextWriterEndElement(w);
 			} else if (strcmp(cov, "checked")) {
 				snprintf(msg, sizeof(msg), "%s: %s", cov, why);
+				fl_text_printable(msg);	/* the cut may split a character */
 				xmlTextWriterStartElement(w, BAD_CAST "skipped");
 				xmlTextWriterWriteAttribute(w, BAD_CAST "message", BAD_CAST msg);
 				xmlTextWriterEndElement(w);

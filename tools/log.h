@@ -114,6 +114,9 @@ int fl_log_verdict(const struct fl_log *log);
 /* What a log's header says of invariant @inv's coverage ("checked", ...), "?" if nothing. */
 const char *fl_log_coverage(const struct fl_log *log, int inv, const char **why);
 
+/* Make @s one line of printable, valid UTF-8 in place ('?' for anything else). */
+void fl_text_printable(char *s);
+
 /* One line: "PATH:LINE: reason" or "PATH: reason" (line 0). */
 void fl_log_error_line(const struct fl_log *log, char *buf, size_t len);
 

@@ -15,7 +15,7 @@
  * The reason quotes bytes of the log, cut anywhere: keep it one printable
  * line of valid UTF-8 (gate -j and --junit embed it), '?' for anything else.
  */
-static void printable(char *s)
+void fl_text_printable(char *s)
 {
 	unsigned char *p = (unsigned char *)s;
 
@@ -48,7 +48,7 @@ static int fail(struct fl_log *log, uint64_t line, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(log->err, sizeof(log->err), fmt, ap);
 	va_end(ap);
-	printable(log->err);
+	fl_text_printable(log->err);
 	return -1;
 }
 
@@ -72,14 +72,20 @@ static bool is_uint(json_t *v)
 	return json_is_integer(v) && json_integer_value(v) >= 0;
 }
 
-/* "major:minor" */
+/* "major:minor" as the kernel's dev_t holds them: 12 and 20 bits, digits only */
 static bool is_dev(json_t *v)
 {
-	unsigned int maj, min;
-	char tail;
+	const char *s = json_string_value(v);
+	unsigned long maj, min;
+	char *end;
 
-	return json_is_string(v) &&
-	       sscanf(json_string_value(v), "%u:%u%c", &maj, &min, &tail) == 2;
+	if (!s || *s < '0' || *s > '9')
+		return false;
+	maj = strtoul(s, &end, 10);
+	if (*end != ':' || end[1] < '0' || end[1] > '9' || maj > 0xfff)
+		return false;
+	min = strtoul(end + 1, &end, 10);
+	return !*end && min <= 0xfffff;
 }
 
 static const char *check_bytes(json_t *b)
@@ -165,6 +171,20 @@ static int check_header(struct fl_log *log, json_t *o)
 			    (long long)json_integer_value(schema), FL_LOG_SCHEMA);
 	if (!json_is_string(json_object_get(o, "kernel")))
 		return fail(log, 1, "header has no 'kernel'");
+	for (int i = 0; i < FL_INV__COUNT; i++) {
+		json_t *inv = json_object_get(json_object_get(json_object_get(o, "plan"), "invariants"),
+					      fl_inv_name(i));
+		const char *status = json_string_value(json_object_get(inv, "status"));
+		const char *why = json_string_value(json_object_get(inv, "why"));
+
+		if (!inv)
+			continue;
+		if (!status || (strcmp(status, "checked") && strcmp(status, "partial") &&
+				strcmp(status, "unchecked")))
+			return fail(log, 1, "header invariant %s has an unknown 'status'", fl_inv_name(i));
+		if (!why || strpbrk(why, "\n\r\t\033"))
+			return fail(log, 1, "header invariant %s needs a one-line 'why'", fl_inv_name(i));
+	}
 	log->header = json_incref(o);
 	return 0;
 }
@@ -199,6 +219,15 @@ static int check_trailer(struct fl_log *log, uint64_t line, json_t *o)
 			return fail(log, line, "trailer has no 'violations.%s'", fl_violation_name(k));
 		log->vio_total[k] = json_integer_value(v);
 	}
+	{
+		uint64_t kinds = 0;
+
+		for (int k = 0; k < FL_VIO__COUNT; k++)
+			kinds += log->vio_total[k];
+		if (kinds != log->vio_all)
+			return fail(log, line, "trailer's violation total %llu is not the sum of its kinds (%llu)",
+				    (unsigned long long)log->vio_all, (unsigned long long)kinds);
+	}
 	if (!json_is_object(rec) || !is_uint(json_object_get(rec, "violations")))
 		return fail(log, line, "trailer has no 'records.violations'");
 	lines = json_integer_value(json_object_get(rec, "violations"));
@@ -227,26 +256,48 @@ static int check_trailer(struct fl_log *log, uint64_t line, json_t *o)
 	return 0;
 }
 
+/*
+ * One line into @buf (allocated once, FL_LOG_MAX_LINE + 2 bytes). Returns its
+ * length with the newline, 0 at the end of the file, or -1 when the line goes
+ * on past FL_LOG_MAX_LINE: a file without newlines is never read whole.
+ */
+static ssize_t read_line(FILE *f, char *buf)
+{
+	size_t n = 0;
+	int c;
+
+	/* byte by byte: NUL bytes are data here (fgets would hide them) */
+	while ((c = getc_unlocked(f)) != EOF) {
+		if (n > FL_LOG_MAX_LINE)
+			return -1;
+		buf[n++] = c;
+		if (c == '\n')
+			return n;
+	}
+	return n;
+}
+
 static int read_stream(FILE *f, struct fl_log *log)
 {
-	char *buf = NULL;
-	size_t cap = 0;
+	char *buf = malloc(FL_LOG_MAX_LINE + 2);
 	ssize_t n;
 	int ret = 0;
 
 	log->violations = json_array();
-	while (!log->unreadable && (n = getline(&buf, &cap, f)) >= 0) {
+	if (!buf)
+		return fail(log, 0, "out of memory");
+	while (!log->unreadable && (n = read_line(f, buf))) {
 		uint64_t line = ++log->lines;
 		json_error_t jerr;
 		const char *type;
 		json_t *o;
 
-		if (n == 0 || buf[n - 1] != '\n') {
-			fail(log, line, "truncated last line (no newline at the end)");
+		if (n < 0) {
+			fail(log, line, "line longer than %d bytes", FL_LOG_MAX_LINE);
 			break;
 		}
-		if (n > FL_LOG_MAX_LINE) {
-			fail(log, line, "line longer than %d bytes", FL_LOG_MAX_LINE);
+		if (buf[n - 1] != '\n') {
+			fail(log, line, "truncated last line (no newline at the end)");
 			break;
 		}
 		if (log->trailer) {
