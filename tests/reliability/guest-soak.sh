@@ -22,10 +22,10 @@ sleep 5
 echo "minute,rss_kb,map_memlock_bytes" >"$R/soak-samples.csv"
 m=0
 while kill -0 $rec 2>/dev/null; do
-	rss=$(sed -n 's/^VmRSS: *\([0-9]*\) kB/\1/p' /proc/$rec/status 2>/dev/null)
+	rss=$(sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' /proc/$rec/status 2>/dev/null)
 	mem=0
 	for f in /proc/$rec/fdinfo/*; do
-		v=$(sed -n 's/^memlock: *//p' "$f" 2>/dev/null)
+		v=$(sed -n 's/^memlock:[[:space:]]*//p' "$f" 2>/dev/null)
 		[ -n "$v" ] && mem=$((mem + v))
 	done
 	[ -n "$rss" ] && echo "$m,$rss,$mem" >>"$R/soak-samples.csv"
