@@ -70,6 +70,9 @@ struct fl_trailer_info {
 json_t *fl_json_trailer(const struct fl_session_stats *st, const struct fl_log_writer *w,
 			const struct fl_trailer_info *info);
 
+/* A task's comm as printable ASCII without quotes or backslashes ('?' for the rest). */
+void fl_comm_text(const char raw[FL_COMM_LEN], char out[FL_COMM_LEN + 1]);
+
 /* "maj:min" of a kernel dev_t */
 void fl_dev_format(uint32_t dev, char *buf, size_t len);
 

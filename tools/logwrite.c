@@ -87,7 +87,7 @@ int fl_log_write(struct fl_log_writer *w, json_t *obj, bool flush)
 }
 
 /* comm as a JSON string body: printable ASCII, nothing that needs escaping */
-static void comm_text(const char raw[FL_COMM_LEN], char out[FL_COMM_LEN + 1])
+void fl_comm_text(const char raw[FL_COMM_LEN], char out[FL_COMM_LEN + 1])
 {
 	int i;
 
@@ -101,7 +101,7 @@ static json_t *json_comm(const char raw[FL_COMM_LEN])
 {
 	char comm[FL_COMM_LEN + 1];
 
-	comm_text(raw, comm);
+	fl_comm_text(raw, comm);
 	return json_string(comm);
 }
 
@@ -244,7 +244,7 @@ static void put_s64(struct line *l, int64_t v)
 /*
  * Events are the one record written at high rates: build their lines by
  * appending (every field is a number or a name from a fixed table, comm is
- * made escape-free by comm_text()). The unit tests parse them back with jansson.
+ * made escape-free by fl_comm_text()). The unit tests parse them back with jansson.
  */
 int fl_event_line(const struct fl_event *e, char *buf, size_t len)
 {
@@ -302,7 +302,7 @@ int fl_event_line(const struct fl_event *e, char *buf, size_t len)
 	PUT(&l, ",\"tid\":");
 	put_u64(&l, e->tid);
 	PUT(&l, ",\"comm\":\"");
-	comm_text(e->comm, comm);
+	fl_comm_text(e->comm, comm);
 	put_str(&l, comm);
 	PUT(&l, "\"");
 	if (e->kind == FL_EV_FAULT_END || e->kind == FL_EV_OP_END) {

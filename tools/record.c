@@ -230,7 +230,7 @@ static void range_str(uint64_t start, uint64_t end, char *buf, size_t len)
 
 static void trace_event(void *ctx, const struct fl_event *e)
 {
-	char comm[FL_COMM_LEN + 1], dev[32], range[64];
+	char comm[FL_COMM_LEN + 1], inode[64] = "inode-unknown", range[64];
 
 	if (fl_json) {
 		char line[768];
@@ -240,15 +240,19 @@ static void trace_event(void *ctx, const struct fl_event *e)
 			fwrite(line, 1, n, stdout);
 		return;
 	}
-	memcpy(comm, e->comm, FL_COMM_LEN);
-	comm[FL_COMM_LEN] = 0;
-	fl_dev_format(e->dev, dev, sizeof(dev));
+	fl_comm_text(e->comm, comm);
+	if (e->flags & FL_F_INODE_KNOWN) {
+		char dev[32];
+
+		fl_dev_format(e->dev, dev, sizeof(dev));
+		snprintf(inode, sizeof(inode), "%s:%llu", dev, (unsigned long long)e->ino);
+	}
 	range_str(e->start, e->end, range, sizeof(range));
-	printf("%llu.%06llu %-11s %-24s %-12s %6u/%-6u %s:%llu bytes %s lock %s%s%s",
+	printf("%llu.%06llu %-11s %-24s %-12s %6u/%-6u %s bytes %s lock %s%s%s",
 	       (unsigned long long)(e->ts / 1000000000ULL),
 	       (unsigned long long)(e->ts % 1000000000ULL / 1000), fl_event_name(e->kind),
-	       fl_hook_name(e->hook), fl_op_name(e->op), e->pid, e->tid, dev,
-	       (unsigned long long)e->ino, range, fl_lock_name(e->lock),
+	       fl_hook_name(e->hook), fl_op_name(e->op), e->pid, e->tid, inode, range,
+	       fl_lock_name(e->lock),
 	       e->flags & FL_F_FUSE ? " fuse" : "", e->flags & FL_F_DAX ? " dax" : "");
 	if (e->kind == FL_EV_FAULT_END || e->kind == FL_EV_OP_END)
 		printf(" ret %d", e->ret);
@@ -270,14 +274,9 @@ static void trace_violation(void *ctx, const struct fl_violation *v)
 	if (t->dev && (v->dev != t->dev || (t->ino && v->ino != t->ino)))
 		return;
 	o = fl_json_violation(v, t->ks);
-	if (fl_json) {
-		json_dumpf(o, stdout, JSON_COMPACT);
-	} else {
-		char *s = json_dumps(o, JSON_COMPACT);
-
-		printf("VIOLATION %s\n", s ? s : "?");
-		free(s);
-	}
+	if (!fl_json)
+		fputs("VIOLATION ", stdout);
+	json_dumpf(o, stdout, JSON_COMPACT);
 	putchar('\n');
 	json_decref(o);
 	fflush(stdout);
