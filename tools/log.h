@@ -35,6 +35,7 @@ struct fl_log_writer {
 	uint64_t violations;	/* violation lines written */
 	uint64_t events;	/* event lines written */
 	int error;		/* first write error (errno), 0 if none */
+	char path[4096];	/* set when this writer created the file */
 };
 
 /*
@@ -43,6 +44,8 @@ struct fl_log_writer {
  */
 int fl_log_open(struct fl_log_writer *w, const char *path, bool force, char *err, size_t len);
 int fl_log_close(struct fl_log_writer *w);
+/* Close and remove a log this writer created (setup failed before anything was recorded). */
+void fl_log_discard(struct fl_log_writer *w);
 /* Write @obj (reference stolen) as one line; flush when @flush. */
 int fl_log_write(struct fl_log_writer *w, json_t *obj, bool flush);
 

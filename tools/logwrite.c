@@ -39,6 +39,8 @@ int fl_log_open(struct fl_log_writer *w, const char *path, bool force, char *err
 	/* --force over a file someone else made readable: tighten it too */
 	if (force)
 		fchmod(fd, 0600);
+	else
+		snprintf(w->path, sizeof(w->path), "%s", path);
 	w->f = fdopen(fd, "w");
 	if (!w->f) {
 		e = errno;
@@ -63,6 +65,14 @@ int fl_log_close(struct fl_log_writer *w)
 	if (w->error)
 		ret = -w->error;
 	return ret;
+}
+
+void fl_log_discard(struct fl_log_writer *w)
+{
+	fl_log_close(w);
+	if (w->path[0])
+		unlink(w->path);
+	w->path[0] = 0;
 }
 
 int fl_log_write(struct fl_log_writer *w, json_t *obj, bool flush)

@@ -645,14 +645,17 @@ int do_record(int argc, char **argv)
 		goto out;
 	}
 	install_signals();
-	if (start_workload(&o, &r))
-		goto out_log;
+	if (start_workload(&o, &r)) {
+		fl_log_discard(&rs.log);
+		goto out;
+	}
 	s = fl_session_start(&plan, &kbtf, &o.s, &sink, err, sizeof(err));
 	if (!s) {
 		fl_err("%s%s", err, fl_verbose ? "" : " (-v shows libbpf's log)");
 		if (r.have_workload)
 			workload_stop(&r.w);
-		goto out_log;
+		fl_log_discard(&rs.log);
+		goto out;
 	}
 	ti.startup_ns = now_ns() - ti.startup_ns;
 	ti.rss_start_kb = rss_kb();
@@ -688,7 +691,6 @@ int do_record(int argc, char **argv)
 					     st.counters[FL_CTR_MAP_FULL]));
 	fl_session_stats_free(&st);
 	fl_session_free(s);
-out_log:
 	if (fl_log_close(&rs.log) && ret == FL_EXIT_OK) {
 		fl_err("writing %s: %s", o.out, strerror(rs.log.error));
 		ret = FL_EXIT_ERROR;

@@ -88,11 +88,16 @@ static void hook_programs(struct fl_session *s, const struct fl_hook_desc *d, en
 	}
 }
 
+/* BPF ring buffers: a power of two, at least a page */
+static bool ring_size_ok(uint32_t bytes)
+{
+	return bytes >= (uint32_t)getpagesize() && !(bytes & (bytes - 1));
+}
+
 static int set_config(struct fl_session *s, const struct fl_plan *plan,
 		      const struct fl_session_opts *o)
 {
 	struct faultline_bpf__rodata *rd = s->skel->rodata;
-	struct bpf_object *obj = s->skel->obj;
 
 	rd->cfg_want_fuse = o->fuse_only;
 	rd->cfg_want_dax = o->dax_only;
@@ -107,13 +112,13 @@ static int set_config(struct fl_session *s, const struct fl_plan *plan,
 				    plan->hooks[FL_HOOK_FUSE_DAX_PFN_MKWRITE].mode != FL_MODE_NONE;
 	rd->cfg_setattr_dentry_arg = plan->setattr_dentry_arg;
 
-	if (o->events_ring_bytes &&
-	    bpf_map__set_max_entries(bpf_object__find_map_by_name(obj, "events"), o->events_ring_bytes))
+	if ((o->events_ring_bytes && !ring_size_ok(o->events_ring_bytes)) ||
+	    (o->violations_ring_bytes && !ring_size_ok(o->violations_ring_bytes)))
 		return -EINVAL;
-	if (o->violations_ring_bytes &&
-	    bpf_map__set_max_entries(bpf_object__find_map_by_name(obj, "violations"),
-				     o->violations_ring_bytes))
-		return -EINVAL;
+	if (o->events_ring_bytes)
+		bpf_map__set_max_entries(s->skel->maps.events, o->events_ring_bytes);
+	if (o->violations_ring_bytes)
+		bpf_map__set_max_entries(s->skel->maps.violations, o->violations_ring_bytes);
 	if (o->inflight_max) {
 		bpf_map__set_max_entries(s->skel->maps.faults, o->inflight_max);
 		bpf_map__set_max_entries(s->skel->maps.fault_entries, o->inflight_max);
@@ -184,7 +189,8 @@ struct fl_session *fl_session_start(const struct fl_plan *plan, const struct fl_
 		goto fail;
 	}
 	if (set_config(s, plan, opts)) {
-		snprintf(err, errlen, "bad ring buffer size (must be a power-of-2 multiple of the page size)");
+		snprintf(err, errlen, "--events-ring/--violations-ring: a power of two of at least %d bytes",
+			 getpagesize());
 		goto fail;
 	}
 	bpf_object__for_each_program(p, s->skel->obj)
