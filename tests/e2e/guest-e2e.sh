@@ -5,10 +5,11 @@
 # of one FUSE DAX file while others truncate, punch holes, zero ranges and open it O_TRUNC).
 # Logs land in /results; the host judges them.
 #   run.sh [--duration S] [--modes "fentry kprobe tracepoint"] [--knobs "Y N"]
-duration=8 modes='fentry kprobe tracepoint' knobs='Y N' lostvio=1
+duration=8 modes='fentry kprobe tracepoint' knobs='Y N' lostvio=1 reclaim=1
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--no-lost-violations) lostvio=''; shift ;;
+	--no-reclaim) reclaim=''; shift ;;
 	--duration) duration=$2; shift 2 ;;
 	--modes) modes=$2; shift 2 ;;
 	--knobs) knobs=$2; shift 2 ;;
@@ -37,6 +38,20 @@ for knob in $knobs; do
 		fl_umount /mnt/fdax || exit 1
 	done
 done
+# I4: a file nearly as large as the 256 MiB DAX window makes the kernel reclaim ranges from
+# the inode while it is faulted; reclaim must hold the lock exclusive (the knob leaves it on)
+if [ -n "$reclaim" ]; then
+	fl_set_knob Y || exit 1
+	fl_mount /tmp/backing /mnt/fdax || exit 1
+	faultline record -q --mode fentry --fuse-only --dax-only -o "$R/e2e-reclaim.jsonl" -- \
+		dax-race-workload --file /mnt/fdax/big --size 251658240 --faulters 3 --shrinkers 1 \
+		--ops punch --duration "$duration" >"$R/e2e-reclaim-workload.json" 2>"$R/e2e-reclaim.err"
+	echo $? >"$R/e2e-reclaim.rc"
+	rm -f /mnt/fdax/big
+	fl_umount /mnt/fdax || exit 1
+	echo "$FL_SERVER_JSON" >"$R/e2e-reclaim-server.json"
+fi
+
 # lost violation records are counted, never silent: a one-page violation ring, and the
 # recorder stopped while the unserialized workload runs
 if [ -n "$lostvio" ]; then
