@@ -185,8 +185,8 @@ static void plan_function(struct fl_plan *p, const struct fl_hook_desc *d,
 		}
 	}
 	if (!func) {
-		snprintf(hp->reason, sizeof(hp->reason), "%s not in this kernel (not built, not loaded, or inlined)",
-			 d->funcs[0]);
+		snprintf(hp->reason, sizeof(hp->reason), "%s%s%s not in this kernel (not built, not loaded, or inlined)",
+			 d->funcs[0], d->funcs[1] ? " or " : "", d->funcs[1] ? d->funcs[1] : "");
 		return;
 	}
 	snprintf(hp->target, sizeof(hp->target), "%s", func);
