@@ -614,6 +614,64 @@ static int parse_run(int argc, char **argv, struct run_opts *o, bool record)
 	return -1;
 }
 
+/*
+ * Start the workload held before exec, load and attach, call @attached (the
+ * log's header goes in there, before anything can happen), then let the
+ * workload run. NULL when something failed, already said in one line; then no
+ * workload is left behind.
+ */
+static struct fl_session *attach_and_release(const struct run_opts *o, struct run_result *r,
+					     const struct fl_plan *plan, const struct fl_kbtf *kbtf,
+					     const struct fl_sink *sink,
+					     void (*attached)(void *ctx, struct fl_session *s),
+					     void *ctx)
+{
+	struct fl_session *s;
+	char err[512];
+
+	if (start_workload(o, r))
+		return NULL;
+	s = fl_session_start(plan, kbtf, &o->s, sink, err, sizeof(err));
+	if (!s) {
+		fl_err("%s%s", err, fl_verbose ? "" : " (-v shows libbpf's log)");
+		if (r->have_workload)
+			workload_stop(&r->w);
+		return NULL;
+	}
+	if (attached)
+		attached(ctx, s);
+	say_fallback(plan);
+	if (r->have_workload) {
+		r->exec_error = workload_release(&r->w);
+		if (r->exec_error) {
+			fl_err("cannot run '%s': %s", o->cmd[0], strerror(-r->exec_error));
+			if (waitpid(r->w.pid, &r->w.status, 0) == r->w.pid)
+				r->w.reaped = true;	/* the child's exec failed: it exits 127 */
+		}
+	}
+	return s;
+}
+
+struct record_start {
+	struct record_sink *rs;
+	struct fl_trailer_info *ti;
+	const struct fl_plan *plan;
+	const struct fl_kbtf *kbtf;
+	const struct run_opts *o;
+};
+
+/* record, once attached: what starting cost, then the header */
+static void record_attached(void *ctx, struct fl_session *s)
+{
+	struct record_start *rst = ctx;
+
+	rst->ti->startup_ns = now_ns() - rst->ti->startup_ns;
+	rst->ti->rss_start_kb = rss_kb();
+	rst->ti->map_bytes = fl_session_map_memory(s);
+	fl_log_write(&rst->rs->log, fl_json_header(rst->plan, rst->kbtf, rst->o->cmd, &rst->o->s),
+		     true);
+}
+
 int do_record(int argc, char **argv)
 {
 	struct run_opts o = { .out = "faultline.jsonl" };
@@ -622,6 +680,7 @@ int do_record(int argc, char **argv)
 	struct run_result r = { 0 };
 	struct fl_session_stats st;
 	struct fl_trailer_info ti = { 0 };
+	struct record_start rst;
 	struct fl_session *s;
 	struct fl_ksyms *ks = NULL;
 	struct fl_kbtf kbtf;
@@ -645,32 +704,14 @@ int do_record(int argc, char **argv)
 		goto out;
 	}
 	install_signals();
-	if (start_workload(&o, &r)) {
-		fl_log_discard(&rs.log);
-		goto out;
-	}
-	s = fl_session_start(&plan, &kbtf, &o.s, &sink, err, sizeof(err));
+	rst = (struct record_start){ &rs, &ti, &plan, &kbtf, &o };
+	s = attach_and_release(&o, &r, &plan, &kbtf, &sink, record_attached, &rst);
 	if (!s) {
-		fl_err("%s%s", err, fl_verbose ? "" : " (-v shows libbpf's log)");
-		if (r.have_workload)
-			workload_stop(&r.w);
 		fl_log_discard(&rs.log);
 		goto out;
-	}
-	ti.startup_ns = now_ns() - ti.startup_ns;
-	ti.rss_start_kb = rss_kb();
-	ti.map_bytes = fl_session_map_memory(s);
-	say_fallback(&plan);
-	fl_log_write(&rs.log, fl_json_header(&plan, &kbtf, o.cmd, &o.s), true);
-	if (r.have_workload) {
-		r.exec_error = workload_release(&r.w);
-		if (r.exec_error)
-			fl_err("cannot run '%s': %s", o.cmd[0], strerror(-r.exec_error));
 	}
 	if (!r.exec_error)
 		run_loop(s, &o, &r, flush_log, &rs);
-	else if (waitpid(r.w.pid, &r.w.status, 0) == r.w.pid)
-		r.w.reaped = true;	/* the child's exec failed: it exits 127 */
 	ti.rss_end_kb = rss_kb();
 	fl_session_finish(s, &st);
 	ti.status = r.exec_error ? "complete" : r.status;
@@ -712,7 +753,6 @@ int do_trace(int argc, char **argv)
 	struct fl_ksyms *ks = NULL;
 	struct fl_kbtf kbtf;
 	struct fl_plan plan;
-	char err[512];
 	int ret;
 
 	ret = parse_run(argc, argv, &o, false);
@@ -730,18 +770,9 @@ int do_trace(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	install_signals();
 	ret = FL_EXIT_ERROR;
-	if (start_workload(&o, &r))
+	s = attach_and_release(&o, &r, &plan, &kbtf, &sink, NULL, NULL);
+	if (!s)
 		goto out;
-	s = fl_session_start(&plan, &kbtf, &o.s, &sink, err, sizeof(err));
-	if (!s) {
-		fl_err("%s%s", err, fl_verbose ? "" : " (-v shows libbpf's log)");
-		if (r.have_workload)
-			workload_stop(&r.w);
-		goto out;
-	}
-	say_fallback(&plan);
-	if (r.have_workload && (r.exec_error = workload_release(&r.w)))
-		fl_err("cannot run '%s': %s", o.cmd[0], strerror(-r.exec_error));
 	if (!r.exec_error) {
 		if (!fl_json)
 			fprintf(stderr, "%s: tracing, Ctrl-C to stop\n", fl_prog);
