@@ -46,7 +46,11 @@ else
 	xz -dc $(VMLINUX_FALLBACK) > $@.tmp && mv $@.tmp $@
 endif
 
-include mk/*.mk
+# core.mk and tests.mk define what the other fragments name in their
+# prerequisites (expanded as they are read), so they come first.
+MK_FIRST := mk/core.mk mk/tests.mk
+include $(MK_FIRST)
+include $(filter-out $(MK_FIRST),$(sort $(wildcard mk/*.mk)))
 
 all: $(ALL_TARGETS)
 
