@@ -1196,7 +1196,8 @@ int kp_fuse_dax_reclaim(struct pt_regs *ctx)
 SEC("tp_btf/fuse_request_send")
 int BPF_PROG(tp_fuse_request_send, struct fuse_req___fl *req)
 {
-	__u32 opcode = BPF_CORE_READ(req, in.h.opcode), tid;
+	/* a direct BTF load: a probe read would double the cost of every FUSE request */
+	__u32 opcode = req->in.h.opcode, tid;
 	struct fl_op_state *st;
 	struct inode *inode;
 	__u32 valid;
@@ -1224,14 +1225,14 @@ int BPF_PROG(tp_fuse_request_send, struct fuse_req___fl *req)
 SEC("tp_btf/fuse_request_end")
 int BPF_PROG(tp_fuse_request_end, struct fuse_req___fl *req)
 {
-	__u32 opcode = BPF_CORE_READ(req, in.h.opcode), tid;
+	__u32 opcode = req->in.h.opcode, tid;
 	struct fl_op_state *st;
 	void *out;
 
 	if (opcode != FUSE_SETATTR)
 		return 0;
 	/* the reply is processed by the server's writer: the caller is in.h.pid */
-	tid = BPF_CORE_READ(req, in.h.pid);
+	tid = req->in.h.pid;
 	st = bpf_map_lookup_elem(&ops, &tid);
 	if (!st || (st->side.flags & FL_F_INODE_KNOWN))
 		return 0;
