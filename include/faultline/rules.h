@@ -95,9 +95,13 @@ static __always_inline enum fl_verdict fl_teardown_lock_verdict(enum fl_lock loc
 	}
 }
 
+/* loff_t's largest value: a file offset or length beyond it is a negative loff_t */
+#define FL_OFF_MAX		((1ULL << 63) - 1)
+
+/* a + b as an end of range: past FL_OFF_MAX it can only mean "to end of file" */
 static __always_inline __u64 fl_add_sat(__u64 a, __u64 b)
 {
-	return a + b < a ? FL_EOF : a + b;
+	return a + b < a || a + b > FL_OFF_MAX ? FL_EOF : a + b;
 }
 
 /* Half-open byte ranges overlap at page granularity; empty ranges never do. */
@@ -156,10 +160,17 @@ static __always_inline enum fl_op fl_fallocate_op(__u32 mode)
  *   O_TRUNC: the whole file.
  *   reclaim: [@a, @b).
  * Growing truncates and plain allocations tear nothing down: empty range.
+ * So do negative offsets and lengths (raw syscall arguments, seen before the
+ * kernel checks them): the syscall fails with EINVAL before touching a page.
  */
 static __always_inline void fl_op_range(enum fl_op op, __u64 a, __u64 b, __u64 old_size,
 					__u64 *start, __u64 *end)
 {
+	if (a > FL_OFF_MAX || (b > FL_OFF_MAX && op != FL_OP_RECLAIM)) {
+		*start = 0;
+		*end = 0;
+		return;
+	}
 	switch (op) {
 	case FL_OP_TRUNCATE:
 		*start = a;

@@ -108,8 +108,19 @@ static void ranges(void **state)
 	fl_op_range(FL_OP_PUNCH_HOLE, 4096, 8192, 0, &s, &e);
 	assert_int_equal(s, 4096);
 	assert_int_equal(e, 12288);
-	fl_op_range(FL_OP_ZERO_RANGE, FL_EOF - 10, 100, 0, &s, &e);	/* saturates */
+	fl_op_range(FL_OP_ZERO_RANGE, FL_OFF_MAX - 10, 100, 0, &s, &e);	/* saturates */
+	assert_int_equal(s, FL_OFF_MAX - 10);
 	assert_int_equal(e, FL_EOF);
+	/* negative loff_t from raw syscall arguments: EINVAL, nothing torn down */
+	fl_op_range(FL_OP_TRUNCATE, (__u64)-1, 0, 65536, &s, &e);
+	assert_false(fl_op_tears_down(s, e));
+	assert_true(s <= FL_OFF_MAX && e <= FL_OFF_MAX);
+	fl_op_range(FL_OP_PUNCH_HOLE, 4096, (__u64)-4096, 0, &s, &e);
+	assert_false(fl_op_tears_down(s, e));
+	fl_op_range(FL_OP_PUNCH_HOLE, (__u64)-8192, 4096, 0, &s, &e);
+	assert_false(fl_op_tears_down(s, e));
+	assert_int_equal(fl_add_sat(FL_OFF_MAX, 1), FL_EOF);	/* lend LLONG_MAX, inclusive */
+	assert_int_equal(fl_add_sat(FL_EOF, 1), FL_EOF);	/* lend -1 */
 	fl_op_range(FL_OP_OTRUNC, 123, 456, 789, &s, &e);
 	assert_int_equal(s, 0);
 	assert_int_equal(e, FL_EOF);

@@ -4,7 +4,7 @@
  * its own ground truth. It is `make run`'s built-in workload and what the
  * live tests compare a faultline log against.
  *
- *   fl-ops [--rounds N] [--size BYTES] DIR
+ *   fl-ops [--rounds N] [--size BYTES] [--invalid] DIR
  *
  * On DIR/fl-ops.dat, each round: write SIZE bytes, map them shared and touch
  * every page (faults), then
@@ -13,6 +13,9 @@
  *   open(O_TRUNC).
  * One JSON line per shrinking operation on stdout: what faultline must log
  * (pid, dev, ino, op, bytes, size_before). Exit 0, or 1 if an operation failed.
+ * --invalid adds, each round, ftruncate and fallocate calls with negative
+ * offsets and lengths that the kernel must refuse with EINVAL (not reported:
+ * they tear nothing down); any other outcome is a failure.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -52,6 +55,24 @@ static void report(const char *op, const char *via, long start, long end, long s
 	fflush(stdout);
 }
 
+static void expect_einval(const char *what, int ret)
+{
+	if (ret == 0 || errno != EINVAL) {
+		fprintf(stderr, "fl-ops: %s: %s, expected EINVAL\n", what,
+			ret == 0 ? "succeeded" : strerror(errno));
+		failures++;
+	}
+}
+
+static void invalid_ops(int fd)
+{
+	expect_einval("ftruncate(-1)", ftruncate(fd, -1));
+	expect_einval("fallocate(punch, offset -8192)",
+		      fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, -2 * PAGE, PAGE));
+	expect_einval("fallocate(punch, length -4096)",
+		      fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, PAGE, -PAGE));
+}
+
 static int fill(const char *path, long size)
 {
 	int fd = open(path, O_RDWR | O_CREAT, 0644);
@@ -80,14 +101,15 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "rounds", required_argument, NULL, 'r' },
 		{ "size", required_argument, NULL, 's' },
+		{ "invalid", no_argument, NULL, 'i' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
 	long rounds = 1, size = 16 * PAGE;
 	char path[4096], *end;
-	int opt, fd;
+	int opt, fd, invalid = 0;
 
-	while ((opt = getopt_long(argc, argv, "r:s:h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "r:s:ih", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'r':
 			rounds = strtol(optarg, &end, 0);
@@ -104,15 +126,18 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			break;
+		case 'i':
+			invalid = 1;
+			break;
 		case 'h':
-			printf("usage: fl-ops [--rounds N] [--size BYTES] DIR\n");
+			printf("usage: fl-ops [--rounds N] [--size BYTES] [--invalid] DIR\n");
 			return 0;
 		default:
 			return 2;
 		}
 	}
 	if (optind + 1 != argc) {
-		fprintf(stderr, "usage: fl-ops [--rounds N] [--size BYTES] DIR\n");
+		fprintf(stderr, "usage: fl-ops [--rounds N] [--size BYTES] [--invalid] DIR\n");
 		return 2;
 	}
 	snprintf(path, sizeof(path), "%s/fl-ops.dat", argv[optind]);
@@ -136,6 +161,8 @@ int main(int argc, char **argv)
 		e = fallocate(fd, FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE, 4 * PAGE, PAGE) ?
 		    errno : 0;
 		report("zero_range", "fallocate", 4 * PAGE, 5 * PAGE, s12, e);
+		if (invalid)
+			invalid_ops(fd);
 		close(fd);
 		fd = open(path, O_RDWR | O_TRUNC);
 		report("o_trunc", "openat", 0, -1, s12, fd < 0 ? errno : 0);
