@@ -6,6 +6,7 @@
  *   2  some log is unreadable, or incomplete without a violation to show
  */
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,21 +25,18 @@ struct verdict {
 static size_t inodes_with_violations(const struct fl_log *log)
 {
 	json_t *keys = json_object_get(log->trailer, "violation_keys"), *k;
-	char seen[64][48];
-	size_t n = 0, i;
+	json_t *seen = json_object();	/* a set of "dev:ino" */
+	size_t i, n;
 
 	json_array_foreach(keys, i, k) {
 		char id[48];
-		size_t j;
 
 		snprintf(id, sizeof(id), "%s:%lld", json_string_value(json_object_get(k, "dev")) ?: "",
 			 (long long)json_integer_value(json_object_get(k, "ino")));
-		for (j = 0; j < n && j < 64; j++)
-			if (!strcmp(seen[j], id))
-				break;
-		if (j == n && n < 64)
-			snprintf(seen[n++], sizeof(seen[0]), "%s", id);
+		json_object_set_new(seen, id, json_true());
 	}
+	n = json_object_size(seen);
+	json_decref(seen);
 	return n;
 }
 
@@ -82,8 +80,13 @@ static void print_summary(const struct verdict *v)
 static json_t *summary_json(const struct verdict *v)
 {
 	const struct fl_log *log = &v->log;
-	char line[1024];
-	json_t *o = json_pack("{s:s, s:i}", "file", log->path, "exit", v->code);
+	char line[1024], path[PATH_MAX];
+	json_t *o;
+
+	/* a path is any bytes; JSON strings are UTF-8 */
+	snprintf(path, sizeof(path), "%s", log->path);
+	fl_text_printable(path);
+	o = json_pack("{s:s, s:i}", "file", path, "exit", v->code);
 
 	if (log->unreadable) {
 		fl_log_error_line(log, line, sizeof(line));
