@@ -141,7 +141,8 @@ struct fl_op_state {
 	__u32 depth;		/* nested begin hooks not yet ended */
 	__u8 teardown_seen;	/* side.ts_begin is a teardown point */
 	__u8 precise;		/* a function hook refined this op */
-	__u8 pad[2];
+	__u8 range_from_teardowns;	/* side's range is the union of its teardowns' */
+	__u8 pad;
 };
 
 /* Last shrinking operation and last lock-breaking fault seen on an inode. */
@@ -746,7 +747,9 @@ static __always_inline struct fl_op_state *op_begin(void *ctx, enum fl_hook hook
 	}
 	if (inode && !st->inode)
 		op_set_inode(st, inode, true);
-	op_set_range(st);
+	/* after a teardown the range is what was torn down (see op_teardown) */
+	if (!st->teardown_seen)
+		op_set_range(st);
 	return st;
 }
 
@@ -815,12 +818,20 @@ static __always_inline int op_teardown(void *ctx, enum fl_hook hook, enum fl_op 
 		if (bad || (ist && ist->bad_fault_seen))
 			take_stack(ctx, &st->side);
 		if (!fl_op_tears_down(st->side.start, st->side.end)) {
-			/* a standalone teardown: its own range is all we know */
+			/* the op itself shrinks nothing (a growing truncate): its teardowns say what */
 			st->side.start = start;
 			st->side.end = end;
+			st->range_from_teardowns = 1;
 		}
-	} else if (fl_teardown_lock_verdict((enum fl_lock)lock) == FL_BAD) {
-		st->side.lock = lock;	/* keep the worst state seen */
+	} else {
+		if (fl_teardown_lock_verdict((enum fl_lock)lock) == FL_BAD)
+			st->side.lock = lock;	/* keep the worst state seen */
+		if (st->range_from_teardowns && start < end) {
+			if (start < st->side.start)
+				st->side.start = start;
+			if (end > st->side.end)
+				st->side.end = end;
+		}
 	}
 	emit_event(FL_EV_TEARDOWN, hook, st->dev, st->ino, start, end, st->side.size_before,
 		   st->side.op, lock, flags, 0);
@@ -1218,6 +1229,12 @@ int BPF_PROG(tp_fuse_request_send, struct fuse_req___fl *req)
 	inode = (void *)st->inode;
 	if (!inode)
 		return 0;	/* path-based op: inode learned at the reply */
+	/*
+	 * On a DAX inode each of these first breaks every layout of the file
+	 * (fuse_dax_break_layouts(inode, 0, -1)), a growing truncate too.
+	 */
+	if ((st->side.flags & FL_F_DAX) && !fl_op_tears_down(st->side.start, st->side.end))
+		return op_teardown(ctx, FL_HOOK_FUSE_REQUEST, FL_OP_NONE, inode, 0, FL_EOF);
 	return op_teardown(ctx, FL_HOOK_FUSE_REQUEST, FL_OP_NONE, inode, st->side.start,
 			   st->side.end);
 }
