@@ -178,6 +178,17 @@ static void plan_function(struct fl_plan *p, const struct fl_hook_desc *d,
 		snprintf(hp->reason, sizeof(hp->reason), "tracepoint-only mode");
 		return;
 	}
+	/*
+	 * The entry points only name a fault: the fs_dax tracepoints see every
+	 * DAX fault inside the lock, and a violation's stack shows the entry
+	 * point anyway. Two programs and a trampoline per fault are not worth it
+	 * by default.
+	 */
+	if (d->cls == FL_HC_FAULT_ENTRY && !p->fault_names) {
+		snprintf(hp->reason, sizeof(hp->reason),
+			 "names faults only: off unless --fault-names (stacks name the entry point)");
+		return;
+	}
 	for (int i = 0; i < 3 && d->funcs[i]; i++) {
 		if (fl_ksyms_has_func(ks, d->funcs[i])) {
 			func = d->funcs[i];
@@ -316,7 +327,7 @@ static void plan_coverage(struct fl_plan *p)
 }
 
 void fl_plan_build(struct fl_plan *p, const struct fl_kbtf *k, const struct fl_ksyms *ks,
-		   enum fl_mode forced)
+		   enum fl_mode forced, bool fault_names)
 {
 	bool kprobes = kernel_has_kprobes();
 	int major, minor, idx;
@@ -325,6 +336,7 @@ void fl_plan_build(struct fl_plan *p, const struct fl_kbtf *k, const struct fl_k
 
 	memset(p, 0, sizeof(*p));
 	p->forced = forced;
+	p->fault_names = fault_names;
 	p->btf = fl_kbtf_has_kernel_types(k);
 	plan_layout(p, k);
 

@@ -41,6 +41,7 @@ struct fl_hook_plan {
 struct fl_plan {
 	struct fl_hook_plan hooks[FL_HOOK__COUNT];
 	enum fl_mode forced;		/* FL_MODE_NONE: automatic */
+	bool fault_names;		/* attach the FUSE fault entry points (--fault-names) */
 	enum fl_layout layout;
 	char layout_detail[200];
 	bool btf;			/* kernel types available for CO-RE */
@@ -57,10 +58,11 @@ extern const struct fl_hook_desc fl_hooks[FL_HOOK__COUNT];
  * Decide every hook's mode for this kernel. @forced FL_MODE_NONE picks the
  * best per hook (fentry, else kprobe; tracepoints always); FL_MODE_FENTRY,
  * FL_MODE_KPROBE or FL_MODE_TRACEPOINT restrict function hooks to that mode
- * (tracepoint: none). Never fails: what cannot attach says why.
+ * (tracepoint: none). The FUSE fault entry points, which only name faults,
+ * are planned only with @fault_names. Never fails: what cannot attach says why.
  */
 void fl_plan_build(struct fl_plan *plan, const struct fl_kbtf *kbtf, const struct fl_ksyms *ksyms,
-		   enum fl_mode forced);
+		   enum fl_mode forced, bool fault_names);
 
 /* Number of hooks the plan attaches. */
 int fl_plan_attached(const struct fl_plan *plan);

@@ -12,8 +12,8 @@
 
 static void probe_usage(FILE *f)
 {
-	fprintf(f, "usage: %s probe [-j] [-v] [--btf FILE] [--mode auto|fentry|kprobe|tracepoint]\n",
-		fl_prog);
+	fprintf(f, "usage: %s probe [-j] [-v] [--btf FILE] [--mode auto|fentry|kprobe|tracepoint]\n"
+		"                       [--fault-names]\n", fl_prog);
 }
 
 /* Shared by probe, record and trace: --mode's argument. */
@@ -61,10 +61,12 @@ int do_probe(int argc, char **argv)
 	static const struct option opts[] = {
 		FL_COMMON_LONGOPTS,
 		{ "mode", required_argument, NULL, 'm' },
+		{ "fault-names", no_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
 	enum fl_mode mode = FL_MODE_NONE;
+	bool fault_names = false;
 	struct fl_kbtf kbtf;
 	struct fl_ksyms *ks;
 	struct fl_plan plan;
@@ -79,6 +81,9 @@ int do_probe(int argc, char **argv)
 		case 'm':
 			if (fl_parse_mode(optarg, &mode))
 				return FL_EXIT_ERROR;
+			break;
+		case 'F':
+			fault_names = true;
 			break;
 		case 'h':
 			probe_usage(stdout);
@@ -99,7 +104,7 @@ int do_probe(int argc, char **argv)
 	fl_ensure_tracefs();
 	ks = fl_ksyms_load(NULL);
 	uname(&u);
-	fl_plan_build(&plan, &kbtf, ks, mode);
+	fl_plan_build(&plan, &kbtf, ks, mode, fault_names);
 	if (geteuid() != 0)
 		fprintf(stderr, "%s: not root: fentry and kprobe attachment could not be tested\n",
 			fl_prog);

@@ -39,6 +39,7 @@ struct run_opts {
 	double duration;	/* seconds, 0: none */
 	pid_t pid;		/* -p */
 	enum fl_mode mode;
+	bool fault_names;	/* --fault-names: attach the FUSE fault entry points */
 	struct fl_session_opts s;
 	char **cmd;		/* workload argv or NULL */
 };
@@ -385,7 +386,7 @@ static int prepare(const struct run_opts *o, struct fl_kbtf *kbtf, struct fl_ksy
 	if (!*ks || !fl_ksyms_have_addresses(*ks))
 		fprintf(stderr, "%s: /proc/kallsyms unreadable: kernel stacks will show '?'\n",
 			fl_prog);
-	fl_plan_build(plan, kbtf, *ks, o->mode);
+	fl_plan_build(plan, kbtf, *ks, o->mode, o->fault_names);
 	if (o->mode == FL_MODE_FENTRY || o->mode == FL_MODE_KPROBE) {
 		int fn = 0;
 
@@ -463,7 +464,7 @@ static void workload_status(const struct run_result *r, struct fl_trailer_info *
 enum {
 	OPT_DURATION = 256, OPT_EVENTS, OPT_FORCE, OPT_MODE, OPT_FUSE_ONLY, OPT_DAX_ONLY,
 	OPT_EVENTS_RING, OPT_VIOLATIONS_RING, OPT_INFLIGHT_MAX, OPT_INODE_MAX, OPT_INODE,
-	OPT_MOUNT, OPT_PROG_STATS,
+	OPT_MOUNT, OPT_PROG_STATS, OPT_FAULT_NAMES,
 };
 
 static const struct option run_longopts[] = {
@@ -485,6 +486,7 @@ static const struct option run_longopts[] = {
 	{ "inode", required_argument, NULL, OPT_INODE },
 	{ "mount", required_argument, NULL, OPT_MOUNT },
 	{ "prog-stats", no_argument, NULL, OPT_PROG_STATS },
+	{ "fault-names", no_argument, NULL, OPT_FAULT_NAMES },
 	{}
 };
 
@@ -494,11 +496,13 @@ static void run_usage(FILE *f, bool record)
 		fprintf(f,
 			"usage: %s record [-o FILE] [--force] [--duration S] [-p PID] [--events] [-q]\n"
 			"                 [--mode auto|fentry|kprobe|tracepoint] [--fuse-only] [--dax-only]\n"
-			"                 [--prog-stats] [--btf FILE] [-v] [-- CMD ARGS...]\n", fl_prog);
+			"                 [--fault-names] [--prog-stats] [--btf FILE] [-v] [-- CMD ARGS...]\n",
+			fl_prog);
 	else
 		fprintf(f,
 			"usage: %s trace [-j] [-p PID] [--inode MAJ:MIN:INO] [--mount PATH] [--duration S]\n"
-			"                [--mode auto|fentry|kprobe|tracepoint] [--btf FILE] [-v] [-- CMD ARGS...]\n",
+			"                [--mode auto|fentry|kprobe|tracepoint] [--fault-names] [--btf FILE] [-v]\n"
+			"                [-- CMD ARGS...]\n",
 			fl_prog);
 }
 
@@ -594,6 +598,9 @@ static int parse_run(int argc, char **argv, struct run_opts *o, bool record)
 			break;
 		case OPT_PROG_STATS:
 			o->s.prog_stats = true;
+			break;
+		case OPT_FAULT_NAMES:
+			o->fault_names = true;
 			break;
 		default:
 			run_usage(stderr, record);

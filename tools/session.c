@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -10,7 +11,8 @@
 #include "session.h"
 #include "faultline.skel.h"
 
-#define MAX_LINKS (FL_HOOK__COUNT * 2)
+/* two programs per hook, and the task-exit housekeeping program */
+#define MAX_LINKS (FL_HOOK__COUNT * 2 + 1)
 /*
  * Records one poll may deliver. ring_buffer__poll() keeps consuming while
  * records keep coming, so without a budget a flood would keep the recorder
@@ -143,6 +145,10 @@ static int attach_hook(struct fl_session *s, const struct fl_hook_desc *d,
 
 		if (!p[i])
 			continue;
+		if (s->n_links >= MAX_LINKS) {
+			snprintf(err, errlen, "too many programs to attach (%d)", MAX_LINKS);
+			return -E2BIG;
+		}
 		if (hp->mode == FL_MODE_KPROBE)
 			link = bpf_program__attach_kprobe(p[i], i == 1, hp->target);
 		else
@@ -212,8 +218,12 @@ struct fl_session *fl_session_start(const struct fl_plan *plan, const struct fl_
 			}
 		}
 	}
-	if (opts->bench)
+	/* housekeeping: per-task fault entries leave with their task */
+	bpf_program__set_autoload(s->skel->progs.tp_task_exit, true);
+	if (opts->bench) {
 		bpf_program__set_autoload(s->skel->progs.bench_emit, true);
+		bpf_program__set_autoload(s->skel->progs.bench_calibrate, true);
+	}
 	ret = faultline_bpf__load(s->skel);
 	if (ret) {
 		snprintf(err, errlen, "cannot load the BPF programs: %s", strerror(-ret));
@@ -230,6 +240,17 @@ struct fl_session *fl_session_start(const struct fl_plan *plan, const struct fl_
 		if (attach_hook(s, &fl_hooks[h], &plan->hooks[h], err, errlen))
 			goto fail;
 	}
+	if (s->n_links >= MAX_LINKS) {
+		snprintf(err, errlen, "too many programs to attach (%d)", MAX_LINKS);
+		goto fail;
+	}
+	s->links[s->n_links] = bpf_program__attach(s->skel->progs.tp_task_exit);
+	if (!s->links[s->n_links]) {
+		snprintf(err, errlen, "cannot attach tp_task_exit to sched:sched_process_exit: %s",
+			 strerror(errno));
+		goto fail;
+	}
+	s->n_links++;
 	return s;
 fail:
 	fl_session_free(s);
@@ -272,19 +293,26 @@ void fl_session_counters(struct fl_session *s, struct fl_session_stats *st)
 	st->ring_events_seen = s->events_seen;
 }
 
-/* Count (and delete, when @drain) the entries of a hash map. */
-static uint64_t map_entries(struct bpf_map *map, bool drain)
+/*
+ * Count a hash map's entries (@active: only those whose value does not start with
+ * zeroes, i.e. per-task entries in use, not idle between faults), and with
+ * @drain delete them all.
+ */
+static uint64_t map_entries(struct bpf_map *map, bool drain, bool active)
 {
 	int fd = bpf_map__fd(map);
-	size_t ksz = bpf_map__key_size(map);
-	char key[64], next[64];
-	uint64_t n = 0;
+	size_t ksz = bpf_map__key_size(map), vsz = bpf_map__value_size(map);
+	char key[64], next[64], val[512];
+	static const char zeroes[8];
+	uint64_t n = 0, seen = 0;
 	void *prev = NULL;
 
-	if (ksz > sizeof(key))
+	if (ksz > sizeof(key) || vsz > sizeof(val))
 		return 0;
 	while (!bpf_map_get_next_key(fd, prev, next)) {
-		n++;
+		if (!active || (!bpf_map_lookup_elem(fd, next, val) &&
+				memcmp(val, zeroes, vsz < sizeof(zeroes) ? vsz : sizeof(zeroes))))
+			n++;
 		if (drain) {
 			bpf_map_delete_elem(fd, next);
 			prev = NULL;	/* restart: the key we stood on is gone */
@@ -292,7 +320,7 @@ static uint64_t map_entries(struct bpf_map *map, bool drain)
 			memcpy(key, next, ksz);
 			prev = key;
 		}
-		if (n > 10000000)
+		if (++seen > 10000000)
 			break;
 	}
 	return n;
@@ -365,10 +393,10 @@ void fl_session_finish(struct fl_session *s, struct fl_session_stats *st)
 	while (ring_buffer__consume(s->rb) == POLL_BUDGET_SPENT);
 	fl_session_counters(s, st);
 	read_vio_totals(s, st);
-	st->inflight_faults = map_entries(s->skel->maps.faults, true);
-	st->inflight_ops = map_entries(s->skel->maps.ops, true);
-	map_entries(s->skel->maps.fault_entries, true);
-	st->inode_entries = map_entries(s->skel->maps.inodes, false);
+	st->inflight_faults = map_entries(s->skel->maps.faults, true, true);
+	st->inflight_ops = map_entries(s->skel->maps.ops, true, false);
+	map_entries(s->skel->maps.fault_entries, true, false);
+	st->inode_entries = map_entries(s->skel->maps.inodes, false, false);
 	st->inode_max = bpf_map__max_entries(s->skel->maps.inodes);
 	s->finished = true;
 }
@@ -406,6 +434,36 @@ uint64_t fl_session_bench_emit(struct fl_session *s, uint64_t runs)
 		if (!bpf_prog_test_run_opts(fd, &topts))
 			done += FL_BENCH_BATCH;
 	return done;
+}
+
+/* Wall time of @runs test runs of bench_calibrate looping @loops times, in ns. */
+static double calibrate_runs(struct fl_session *s, int fd, uint32_t loops, int runs)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, topts);
+	struct timespec a, b;
+
+	s->skel->bss->calibrate_loops = loops;
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	for (int i = 0; i < runs; i++)
+		if (bpf_prog_test_run_opts(fd, &topts))
+			return -1;
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	return (b.tv_sec - a.tv_sec) * 1e9 + (b.tv_nsec - a.tv_nsec);
+}
+
+double fl_session_bench_calibrate(struct fl_session *s, uint32_t runs)
+{
+	int fd = bpf_program__fd(s->skel->progs.bench_calibrate);
+	double empty, full;
+
+	if (fd < 0 || !runs)
+		return -1;
+	/* the syscall's own cost cancels out: 0 loops against 256 */
+	empty = calibrate_runs(s, fd, 0, runs);
+	full = calibrate_runs(s, fd, 256, runs);
+	if (empty < 0 || full < 0)
+		return -1;
+	return (full - empty) / runs / 256;
 }
 
 uint64_t fl_session_map_memory(struct fl_session *s)

@@ -83,6 +83,12 @@ void fl_session_stats_free(struct fl_session_stats *stats);
  */
 uint64_t fl_session_bench_emit(struct fl_session *s, uint64_t runs);
 
+/*
+ * Calibration: mean ns of one pass of bench_calibrate (a DAX fault's helper
+ * and map mix), measured over @runs test runs; -1 on error.
+ */
+double fl_session_bench_calibrate(struct fl_session *s, uint32_t runs);
+
 /* Memory the loaded maps take in the kernel (bytes, as bpftool's memlock). */
 uint64_t fl_session_map_memory(struct fl_session *s);
 

@@ -1,6 +1,9 @@
 #!/bin/sh
 # In-guest half of tests/bench/run-bench: the benchmark workload untraced and under
-# `faultline record --prog-stats`, interleaved, for each attach mode given.
+# `faultline record`, interleaved, for each attach mode given; then one run under
+# `faultline record --prog-stats` for the per-program costs (the kernel's run-time
+# accounting costs time itself, so it stays out of the slowdown rounds); and the
+# calibration program, whose cost here against the host's scales the emulated costs.
 #   run.sh --target ext4|fuse-dax --modes "fentry kprobe" --rounds N --seconds S
 target=ext4 modes=fentry rounds=3 seconds=3
 while [ $# -gt 0 ]; do
@@ -32,13 +35,17 @@ for m in $modes; do
 			if [ $kind = plain ]; then
 				dax-race-workload "$@" --seed $i >"$R/$m-$i-plain.json"
 			else
-				faultline record -q --mode "$m" --prog-stats -o "$R/$m-$i-traced.jsonl" -- \
+				faultline record -q --mode "$m" -o "$R/$m-$i-traced.jsonl" -- \
 					dax-race-workload "$@" --seed $i >"$R/$m-$i-traced.json"
 			fi
 			rm -f /mnt/b/bench
 		done
 		i=$((i + 1))
 	done
+	faultline record -q --mode "$m" --prog-stats -o "$R/$m-stats.jsonl" -- \
+		dax-race-workload "$@" --seed 0 >/dev/null
+	rm -f /mnt/b/bench
 done
+export-bench --calibrate >"$R/calibrate.json" 2>"$R/calibrate.err"
 if [ "$target" = fuse-dax ]; then fl_umount /mnt/b; else umount /mnt/b; fi
 exit 0

@@ -28,8 +28,12 @@ for knob in $knobs; do
 	FL_KNOB=$knob
 	for m in $modes; do
 		fl_mount /tmp/backing /mnt/fdax || exit 1
-		fl_log "record --mode $m: dax-race-workload for ${duration}s"
-		faultline record -q --mode "$m" --fuse-only --dax-only -o "$R/e2e-$knob-$m.jsonl" -- \
+		# knob N with function hooks also names the faults (the FUSE fault entry points)
+		names=''
+		[ "$knob" = N ] && [ "$m" != tracepoint ] && names=--fault-names
+		fl_log "record --mode $m $names: dax-race-workload for ${duration}s"
+		# shellcheck disable=SC2086
+		faultline record -q --mode "$m" $names --fuse-only --dax-only -o "$R/e2e-$knob-$m.jsonl" -- \
 			dax-race-workload --file /mnt/fdax/race --size 4194304 --faulters 3 \
 			--shrinkers 2 --duration "$duration" >"$R/e2e-$knob-$m-workload.json" \
 			2>"$R/e2e-$knob-$m.err"
