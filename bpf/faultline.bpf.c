@@ -1433,12 +1433,12 @@ int bench_emit(void *ctx)
 }
 
 /*
- * Calibration (make bench): the helper and map mix of one DAX fault's begin
- * and end hooks (fault_begin() and fault_end() on a lock-holding fault), run with BPF_PROG_TEST_RUN on the host and inside a TCG
- * guest. The ratio of the two times turns the guests' emulated per-program
- * costs into native estimates. Never attached; loaded only for the benchmark.
+ * Fault path proxy (make bench): the helper and map mix of one DAX fault's
+ * begin and end hooks (fault_begin() and fault_end() on a lock-holding
+ * fault), run with BPF_PROG_TEST_RUN, so that a host without DAX measures it
+ * natively. Never attached; loaded only for the benchmark. raw_tp test runs
+ * take no repeat count: the program loops as often as userspace says.
  */
-/* raw_tp test runs take no repeat count: the program loops, userspace sets how often */
 __u32 calibrate_loops;
 
 SEC("raw_tp")

@@ -2,8 +2,7 @@
 # In-guest half of tests/bench/run-bench: the benchmark workload untraced and under
 # `faultline record`, interleaved, for each attach mode given; then one run under
 # `faultline record --prog-stats` for the per-program costs (the kernel's run-time
-# accounting costs time itself, so it stays out of the slowdown rounds); and the
-# calibration program, whose cost here against the host's scales the emulated costs.
+# accounting costs time itself, so it stays out of the slowdown rounds).
 #   run.sh --target ext4|fuse-dax --modes "fentry kprobe" --rounds N --seconds S
 target=ext4 modes=fentry rounds=3 seconds=3
 while [ $# -gt 0 ]; do
@@ -46,6 +45,5 @@ for m in $modes; do
 		dax-race-workload "$@" --seed 0 >/dev/null
 	rm -f /mnt/b/bench
 done
-export-bench --calibrate >"$R/calibrate.json" 2>"$R/calibrate.err"
 if [ "$target" = fuse-dax ]; then fl_umount /mnt/b; else umount /mnt/b; fi
 exit 0

@@ -15,8 +15,8 @@
  * rate, then a summary line with the best zero-loss rate.
  *
  * --calibrate prints {"calibrate_ns":N}: the mean cost of the bench_calibrate
- * program (one DAX fault's helper and map mix). run-bench runs it on the host
- * and in each guest; the ratio scales emulated (TCG) program costs to native.
+ * program, one DAX fault's begin and end helper and map mix, natively: the
+ * fault path itself cannot run on a host without DAX.
  */
 #include <errno.h>
 #include <getopt.h>
