@@ -2,7 +2,8 @@
 #   make fuzz-build                     $(BUILD)/fuzz/fuzz_log
 #   make check-fuzz                     replay tests/fuzz/regressions, then fuzz FUZZ_TIME s
 #   make fuzz-long FUZZ_RUNS=10000000   the long campaign; prints the execution count
-# The seeds (tests/fuzz/make-seeds: CLI fixtures, real logs found under $(BUILD),
+# The seeds (tests/fuzz/make-seeds: CLI fixtures, the real logs in tests/fuzz/seeds
+# (recorded on the FUSE DAX test kernel and this host), logs found under $(BUILD),
 # variants) are copied into $(BUILD)/fuzz/corpus, where the fuzzer adds what it
 # finds; crashing inputs land in $(BUILD)/fuzz/artifacts. Nothing is written
 # into the source tree: a crash found is added to tests/fuzz/regressions by hand.
@@ -32,8 +33,11 @@ $(FUZZ_BIN): $(FUZZ_SRCS) tools/log.h tools/names.h $(ABI_HDRS) mk/fuzz.mk
 	@mkdir -p $(@D)
 	$(CLANG) $(FUZZ_CFLAGS) $(FUZZ_SRCS) -o $@ $(FUZZ_LIBS)
 
+FUZZ_REAL_LOGS := $(wildcard tests/fuzz/seeds/*.jsonl)
+
 fuzz-seeds:
-	tests/fuzz/make-seeds $(FUZZ_DIR)/seeds $$(find $(BUILD) -name '*.jsonl' -not -path '$(FUZZ_DIR)/*' 2>/dev/null)
+	tests/fuzz/make-seeds $(FUZZ_DIR)/seeds $(FUZZ_REAL_LOGS) \
+		$$(find $(BUILD) -name '*.jsonl' -not -path '$(FUZZ_DIR)/*' 2>/dev/null)
 
 # The seeds and the regressions join what earlier runs found.
 fuzz-corpus: fuzz-seeds
