@@ -67,7 +67,7 @@ copy_tree() {
 
 # ---------------------------------------------------------------------------------------------
 step "1. patch form"
-head -n 1 "$patch_file" | grep -qE '^From [0-9a-f]{40} Mon Sep 17 00:00:00 2001$' ||
+head -n 1 "$patch_file" | grep -E '^From [0-9a-f]{40} Mon Sep 17 00:00:00 2001$' >/dev/null ||
 	fail "first line is not a git format-patch 'From <sha> Mon Sep 17 00:00:00 2001' line"
 grep -qx 'From: Vivek Goyal <vgoyal@redhat.com>' "$patch_file" || fail "no 'From: Vivek Goyal' header"
 grep -qE '^Date: [A-Z][a-z]{2}, [0-9]{1,2} [A-Z][a-z]{2} 2020 [0-9:]{8} [-+][0-9]{4}$' "$patch_file" ||
@@ -93,7 +93,7 @@ section() {	# section FILE: the +/- lines of the patch for FILE (from stdin)
 	awk -v f="$1" '/^diff --git /{in_f = ($3 == "a/" f)} in_f && /^[-+]/ && !/^(---|\+\+\+) / {print}'
 }
 must_add() {	# must_add FILE REGEX WHAT
-	section "$1" <"$patch_file" | sed -n 's/^+//p' | grep -qE "$2" || fail "patch does not add $3 in $1"
+	section "$1" <"$patch_file" | sed -n 's/^+//p' | grep -E "$2" >/dev/null || fail "patch does not add $3 in $1"
 }
 must_add fs/fuse/fuse_i.h 'struct rw_semaphore i_mmap_sem;' "the rw_semaphore field"
 must_add fs/fuse/fuse_i.h 'int fuse_dax_break_layouts\(' "the fuse_dax_break_layouts() prototype"
@@ -119,7 +119,7 @@ ok "format-patch form, subject, tags, five files, every piece of the serializati
 step "2. reverse-apply on the shipped 5.10 tree, re-apply"
 out=$(patch -d "$src5" -p1 -R -F0 -f --dry-run -i "$patch_file" </dev/null 2>&1) ||
 	{ printf '%s\n' "$out" >&2; fail "patch does not reverse-apply to $src5 with -F0"; }
-printf '%s\n' "$out" | grep -qiE 'fuzz|FAILED|reversed|Ignoring' &&
+printf '%s\n' "$out" | grep -iE 'fuzz|FAILED|reversed|Ignoring' >/dev/null &&
 	{ printf '%s\n' "$out" >&2; fail "reverse dry run on $src5 was not clean"; }
 nhunks=$(grep -c '^@@ ' "$patch_file")
 offsets=$(printf '%s\n' "$out" | grep -c 'offset' || true)
@@ -133,7 +133,7 @@ grep -qE 'i_mmap_sem' "$rev/fs/fuse/fuse_i.h" && fail "reversed fuse_i.h still d
 cp -a "$rev/fs/fuse" "$work/fuse-pre"		# kept for step 5 and 6
 out=$(patch -d "$rev" -p1 -F0 -f -i "$patch_file" </dev/null 2>&1) ||
 	{ printf '%s\n' "$out" >&2; fail "re-apply on the reversed copy failed"; }
-printf '%s\n' "$out" | grep -qi 'fuzz' && fail "re-apply needed fuzz: $out"
+printf '%s\n' "$out" | grep -i 'fuzz' >/dev/null && fail "re-apply needed fuzz: $out"
 diff -r "$src5" "$rev" >"$work/rediff" 2>&1 ||	# follows the symlinks: compares every file
 	{ head -n 40 "$work/rediff" >&2; fail "reversed + re-applied tree differs from $src5"; }
 ok "reversed then re-applied (no fuzz), the whole tree is identical to the shipped one"
@@ -163,9 +163,9 @@ for ko in "$FUSE_KO" "$VIRTIOFS_KO"; do
 	[ -s "$ko" ] || fail "$ko was not built"
 	vermagic=$(readelf -p .modinfo "$ko" | sed -n 's/.*vermagic=//p')
 	case "$vermagic" in 5.10.*) ;; *) fail "$ko has vermagic '$vermagic'" ;; esac
-	readelf -S "$ko" | grep -q '\.debug_info' || fail "$ko has no DWARF (.debug_info)"
+	readelf -S "$ko" | grep '\.debug_info' >/dev/null || fail "$ko has no DWARF (.debug_info)"
 done
-pahole -C fuse_inode "$FUSE_KO" | grep -qE 'struct rw_semaphore +i_mmap_sem;' ||
+pahole -C fuse_inode "$FUSE_KO" | grep -E 'struct rw_semaphore +i_mmap_sem;' >/dev/null ||
 	fail "fuse.ko's struct fuse_inode has no i_mmap_sem (pahole)"
 if [ -e "$src5/.config" ] || [ -e "$src5/include/generated" ] ||
 	[ -n "$(find "$src5" -newer "$src5/.extracted" -print -quit)" ]; then
@@ -219,7 +219,7 @@ verdict() {	# verdict WANT_RC REGEX PATH...: run check-tree, check status, one l
 		echo "     exit $rc: $(cat "$work/ct.err")"
 	else
 		[ "$(printf '%s\n' "$out" | wc -l)" = 1 ] || fail "check-tree $* printed more than one line"
-		printf '%s\n' "$out" | grep -qE "$re" || fail "check-tree $*: '$out' does not match '$re'"
+		printf '%s\n' "$out" | grep -E "$re" >/dev/null || fail "check-tree $*: '$out' does not match '$re'"
 		echo "     exit $rc: $out"
 	fi
 }
