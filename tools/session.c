@@ -302,12 +302,12 @@ static uint64_t map_entries(struct bpf_map *map, bool drain, bool active)
 {
 	int fd = bpf_map__fd(map);
 	size_t ksz = bpf_map__key_size(map), vsz = bpf_map__value_size(map);
-	char key[64], next[64], val[512];
 	static const char zeroes[8];
+	char key[64], next[64], *val = NULL;
 	uint64_t n = 0, seen = 0;
 	void *prev = NULL;
 
-	if (ksz > sizeof(key) || vsz > sizeof(val))
+	if (ksz > sizeof(key) || (active && !(val = malloc(vsz))))
 		return 0;
 	while (!bpf_map_get_next_key(fd, prev, next)) {
 		if (!active || (!bpf_map_lookup_elem(fd, next, val) &&
@@ -323,6 +323,7 @@ static uint64_t map_entries(struct bpf_map *map, bool drain, bool active)
 		if (++seen > 10000000)
 			break;
 	}
+	free(val);
 	return n;
 }
 

@@ -7,6 +7,7 @@
 #   eviction          many short-lived DAX files: faulted, truncated, unlinked, caches dropped,
 #                     so inodes are evicted and their numbers reused
 #   many              16 workloads on 16 files at once (32 faulting, 16 truncating threads)
+# and, in the first mode, "many" again with a per-inode map of 4 entries (--inode-max 4).
 #   run.sh [--modes "fentry tracepoint"]
 modes='fentry tracepoint'
 while [ $# -gt 0 ]; do
@@ -83,6 +84,12 @@ for m in $modes; do
 		rm -f /mnt/dax/* 2>/dev/null
 	done
 done
+# 16 inodes against a per-inode map of 4: the LRU evicts, and the log must say so
+m=${modes%% *}
+echo "reliability: $m inode map of 4"
+faultline record -q --mode "$m" --inode-max 4 -o "$R/inodes-full.jsonl" -- /tmp/many.sh >"$R/inodes-full.out" 2>&1
+echo $? >"$R/inodes-full.rc"
+rm -f /mnt/dax/* 2>/dev/null
 umount /mnt/fuse
 umount /mnt/dax
 exit 0
