@@ -1,16 +1,23 @@
 #!/bin/sh
 # In-guest half of tests/reliability/run-soak: a multi-threaded fault/truncate workload on
-# ext4 -o dax under `faultline record --events` for MINUTES, sampling the recorder's RSS and
-# the kernel memory of its BPF maps (memlock of its map fds) every minute.
-#   run.sh --minutes N
-minutes=30
-[ "${1:-}" = --minutes ] && minutes=$2
+# ext4 -o dax under `faultline record` (with --events if asked) for MINUTES, sampling the
+# recorder's RSS and the kernel memory of its BPF maps (memlock of its map fds) every minute.
+#   run.sh --minutes N [--events]
+minutes=30 events=''
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--minutes) minutes=$2; shift 2 ;;
+	--events) events=--events; shift ;;
+	*) echo "guest-soak: unknown argument $1"; exit 2 ;;
+	esac
+done
 R=${FL_RESULTS:-/results}
 mkdir -p /mnt/dax
 mke2fs -q -F -t ext4 -b 4096 /dev/pmem0 && mount -t ext4 -o dax /dev/pmem0 /mnt/dax || exit 1
 secs=$((minutes * 60))
 # the log goes to the host (a 30-minute event log does not fit in the guest's tmpfs)
-faultline record -q --events -o "$R/soak.jsonl" -- sh -c "
+# shellcheck disable=SC2086
+faultline record -q $events -o "$R/soak.jsonl" -- sh -c "
 	i=0
 	while [ \$i -lt 4 ]; do
 		dax-race-workload --file /mnt/dax/s\$i --size 2097152 --faulters 2 --shrinkers 1 \
