@@ -173,6 +173,7 @@ struct fl_session *fl_session_start(const struct fl_plan *plan, const struct fl_
 	LIBBPF_OPTS(bpf_object_open_opts, oopts, .btf_custom_path = fl_kbtf_core_path(kbtf));
 	struct fl_session *s = calloc(1, sizeof(*s));
 	struct bpf_program *p;
+	struct bpf_link *link;
 	int ret;
 
 	if (!s) {
@@ -240,17 +241,16 @@ struct fl_session *fl_session_start(const struct fl_plan *plan, const struct fl_
 		if (attach_hook(s, &fl_hooks[h], &plan->hooks[h], err, errlen))
 			goto fail;
 	}
-	if (s->n_links >= MAX_LINKS) {
-		snprintf(err, errlen, "too many programs to attach (%d)", MAX_LINKS);
-		goto fail;
-	}
-	s->links[s->n_links] = bpf_program__attach(s->skel->progs.tp_task_exit);
-	if (!s->links[s->n_links]) {
-		snprintf(err, errlen, "cannot attach tp_task_exit to sched:sched_process_exit: %s",
-			 strerror(errno));
-		goto fail;
-	}
-	s->n_links++;
+	/*
+	 * Not fatal: without it an exited task's idle fault entry stays until
+	 * the session ends, and a full map is counted as map_full as ever.
+	 */
+	link = s->n_links < MAX_LINKS ? bpf_program__attach(s->skel->progs.tp_task_exit) : NULL;
+	if (link)
+		s->links[s->n_links++] = link;
+	else
+		fprintf(stderr, "faultline: cannot attach to sched:sched_process_exit (%s): "
+			"fault state of exited tasks is kept until the end\n", strerror(errno));
 	return s;
 fail:
 	fl_session_free(s);
