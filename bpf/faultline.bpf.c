@@ -232,7 +232,14 @@ struct {
 	__type(value, struct fl_side);
 } scratch_side SEC(".maps");
 
-/* Zeroed templates for values too large for the BPF stack; never written. */
+/* Zeroed templates that per-key state starts from (state_get); never written. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct fl_fault_state);
+} zero_fault SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
@@ -248,6 +255,24 @@ struct {
 } zero_op SEC(".maps");
 
 /* ---- small helpers ---- */
+/*
+ * @map's value under @key, first made from @zero_map's zeroed template when
+ * there is none (most values are too large for the BPF stack); NULL when
+ * @map is full.
+ */
+static __always_inline void *state_get(void *map, const void *key, void *zero_map)
+{
+	void *val = bpf_map_lookup_elem(map, key);
+	__u32 zero = 0;
+
+	if (val)
+		return val;
+	val = bpf_map_lookup_elem(zero_map, &zero);
+	if (!val || bpf_map_update_elem(map, key, val, BPF_NOEXIST))
+		return NULL;
+	return bpf_map_lookup_elem(map, key);
+}
+
 static __always_inline struct fl_stats *my_stats(void)
 {
 	__u32 zero = 0;
@@ -460,18 +485,11 @@ static __always_inline struct fl_violation *violation_reserve(__u32 dev, __u64 i
 static __always_inline struct fl_inode_state *inode_state_get(__u32 dev, __u64 ino, bool create)
 {
 	struct fl_inode_key key = { .ino = ino, .dev = dev };
-	struct fl_inode_state *st;
-	__u32 zero = 0;
 
-	st = bpf_map_lookup_elem(&inodes, &key);
-	if (st || !create)
-		return st;
-	st = bpf_map_lookup_elem(&zero_inode, &zero);
-	if (!st)
-		return NULL;
-	/* LRU: never fails for lack of room, it evicts the coldest inode */
-	bpf_map_update_elem(&inodes, &key, st, BPF_NOEXIST);
-	return bpf_map_lookup_elem(&inodes, &key);
+	if (!create)
+		return bpf_map_lookup_elem(&inodes, &key);
+	/* LRU: never full, it evicts the coldest inode */
+	return state_get(&inodes, &key, &zero_inode);
 }
 
 /* Report a race once per (op, fault) pair, whichever side saw it first. */
@@ -556,19 +574,12 @@ static __always_inline int fault_begin(void *ctx, enum fl_hook hook, struct inod
 		return 0;
 	if (stats)
 		stats->ctr[FL_CTR_FAULTS]++;
-	fs = bpf_map_lookup_elem(&faults, &tid);
+	/* made at the task's first fault, then reused */
+	fs = state_get(&faults, &tid, &zero_fault);
 	if (!fs) {
-		/* the task's first fault: its entry is made once and reused */
-		struct fl_fault_state fresh = {};
-
-		if (bpf_map_update_elem(&faults, &tid, &fresh, BPF_NOEXIST)) {
-			if (stats)
-				stats->ctr[FL_CTR_MAP_FULL]++;
-			return 0;
-		}
-		fs = bpf_map_lookup_elem(&faults, &tid);
-		if (!fs)
-			return 0;
+		if (stats)
+			stats->ctr[FL_CTR_MAP_FULL]++;
+		return 0;
 	}
 	fs->ts = bpf_ktime_get_ns();
 	fs->dev = sb->s_dev;
@@ -747,21 +758,15 @@ static __always_inline bool op_set_inode(struct fl_op_state *st, struct inode *i
 static __always_inline struct fl_op_state *op_begin(void *ctx, enum fl_hook hook, enum fl_op op,
 						 struct inode *inode, __u64 a, __u64 b, bool precise)
 {
-	__u32 tid = current_tid(), zero = 0;
-	struct fl_op_state *st, *tmpl;
+	__u32 tid = current_tid();
+	struct fl_op_state *st;
 
-	st = bpf_map_lookup_elem(&ops, &tid);
+	st = state_get(&ops, &tid, &zero_op);
 	if (!st) {
-		tmpl = bpf_map_lookup_elem(&zero_op, &zero);
-		if (!tmpl)
-			return NULL;
-		if (bpf_map_update_elem(&ops, &tid, tmpl, BPF_NOEXIST)) {
-			count(FL_CTR_MAP_FULL);
-			return NULL;
-		}
-		st = bpf_map_lookup_elem(&ops, &tid);
-		if (!st)
-			return NULL;
+		count(FL_CTR_MAP_FULL);
+		return NULL;
+	}
+	if (!st->ts_op_begin) {	/* the outermost hook: the entry is new */
 		st->ts_op_begin = bpf_ktime_get_ns();
 		st->side.size_before = FL_EOF;
 		st->side.entry_hook = hook;
@@ -1452,13 +1457,9 @@ int bench_calibrate(void *ctx)
 
 		if (stats)
 			stats->ctr[FL_CTR_UNMATCHED_END] += 0;
-		fs = bpf_map_lookup_elem(&faults, &tid);
-		if (!fs) {
-			struct fl_fault_state fresh = {};
-
-			bpf_map_update_elem(&faults, &tid, &fresh, BPF_NOEXIST);
+		fs = state_get(&faults, &tid, &zero_fault);
+		if (!fs)
 			continue;
-		}
 		fs->ts = bpf_ktime_get_ns();
 		fs->lock = fl_rwsem_decode(fs->ts, tid, bpf_get_current_task());
 		fl_fault_range(fs->ts & 0xffff, 0, &fs->start, &fs->end);
