@@ -55,6 +55,8 @@ static void report(const char *op, const char *via, long start, long end, long s
 	fflush(stdout);
 }
 
+#define USAGE "usage: fl-ops [--rounds N] [--size BYTES] [--invalid] DIR\n"
+
 static void expect_einval(const char *what, int ret)
 {
 	if (ret == 0 || errno != EINVAL) {
@@ -130,14 +132,14 @@ int main(int argc, char **argv)
 			invalid = 1;
 			break;
 		case 'h':
-			printf("usage: fl-ops [--rounds N] [--size BYTES] [--invalid] DIR\n");
+			printf(USAGE);
 			return 0;
 		default:
 			return 2;
 		}
 	}
 	if (optind + 1 != argc) {
-		fprintf(stderr, "usage: fl-ops [--rounds N] [--size BYTES] [--invalid] DIR\n");
+		fprintf(stderr, USAGE);
 		return 2;
 	}
 	snprintf(path, sizeof(path), "%s/fl-ops.dat", argv[optind]);
