@@ -9,7 +9,6 @@
 DEB_DIR     := $(BUILD)/deb
 DEB_VERSION := $(shell dpkg-parsechangelog -l debian/changelog -S Version 2>/dev/null)
 DEB_ARCH    := $(shell dpkg --print-architecture 2>/dev/null)
-DEB_FILE    := $(DEB_DIR)/faultline_$(DEB_VERSION)_$(DEB_ARCH).deb
 DEB_SRC     := $(DEB_DIR)/faultline-$(DEB_VERSION)
 
 .PHONY: deb deb-build check-deb
@@ -31,13 +30,14 @@ deb-build:
 	fi
 	cd $(DEB_SRC) && dpkg-buildpackage -b -us -uc -jauto >../build.log 2>&1 || \
 		{ tail -n 40 $(abspath $(DEB_DIR))/build.log; echo "make deb: dpkg-buildpackage failed, see $(DEB_DIR)/build.log" >&2; exit 1; }
-	@echo "make deb: $(DEB_FILE) (build log $(DEB_DIR)/build.log)"
+	@echo "make deb: $(DEB_DIR)/faultline_$(DEB_VERSION)_$(DEB_ARCH).deb (build log $(DEB_DIR)/build.log)"
 	@lintian --fail-on error,warning $(DEB_DIR)/faultline_$(DEB_VERSION)_$(DEB_ARCH).changes \
 		>$(DEB_DIR)/lintian.txt 2>$(DEB_DIR)/lintian.err; rc=$$?; cat $(DEB_DIR)/lintian.txt; \
 	grep -v 'running with root privileges' $(DEB_DIR)/lintian.err >&2; \
 	echo "make deb: lintian: $$(grep -c . $(DEB_DIR)/lintian.txt) tag(s)"; exit $$rc
 
+# the file name is worked out after `make deb` has installed dpkg-dev
 check-deb: deb
-	tests/deb/check-deb $(DEB_FILE)
+	tests/deb/check-deb $(DEB_DIR)/faultline_$$(dpkg-parsechangelog -S Version)_$$(dpkg --print-architecture).deb
 
 CHECK_TARGETS += check-deb
