@@ -2,7 +2,8 @@
 #   make            BPF objects, skeletons and the faultline binary (in $(BUILD))
 #   make check      every test (unit, live, kernel patch, guests)
 #   make run        the main job on a built-in default (see README)
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR=   (binary, man page, bash completion, systemd unit)
+#   make deb        the Debian package, in $(BUILD)/deb (mk/deb.mk)
 # Feature fragments live in mk/*.mk and add their tests to CHECK_TARGETS.
 
 VERSION   := 0.1.0

@@ -1,4 +1,5 @@
 # The faultline binary: BPF objects, skeletons, host tools, man page, install.
+# CPPFLAGS and LDFLAGS are honoured (dpkg-buildflags' hardening flags in `make deb`).
 
 BPF_SRCS   := $(wildcard bpf/*.bpf.c)
 BPF_OBJS   := $(patsubst bpf/%.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRCS))
@@ -25,10 +26,10 @@ $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 
 $(BUILD)/obj/%.o: tools/%.c $(TOOL_HDRS) $(ABI_HDRS) $(BPF_SKELS)
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) -c $< -o $@
+	$(CC) $(CPPFLAGS) $(HOST_CFLAGS) -c $< -o $@
 
 $(BUILD)/faultline: $(TOOL_OBJS)
-	$(CC) $(CFLAGS) -o $@ $^ $(HOST_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(HOST_LIBS)
 
 # Sanitized copies of the tool objects, for the unit tests and the ASan run of the CLI.
 $(BUILD)/san/%.o: tools/%.c $(TOOL_HDRS) $(ABI_HDRS) $(BPF_SKELS)
@@ -43,8 +44,23 @@ GUEST_SRCS := $(filter-out tools/junit.c,$(TOOL_SRCS)) tools/junit-none.c
 $(BUILD)/faultline-static: $(patsubst tools/%.c,$(BUILD)/obj/%.o,$(GUEST_SRCS))
 	$(CC) $(CFLAGS) -static -o $@ $^ -lbpf -lelf -lz -ljansson
 
+# What `make install` puts where; the Debian package (debian/rules) is exactly this with
+# PREFIX=/usr. Units go to /lib/systemd/system for PREFIX=/usr (Debian 12's place for
+# them), else to PREFIX/lib/systemd/system, which systemd reads for /usr/local too.
+SBINDIR    ?= $(PREFIX)/sbin
+MAN8DIR    ?= $(PREFIX)/share/man/man8
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+SYSTEMD_UNITDIR ?= $(if $(filter /usr,$(PREFIX)),/lib/systemd/system,$(PREFIX)/lib/systemd/system)
+
+# The unit names the binary where this install puts it.
 .PHONY: install
 install: $(BUILD)/faultline
-	install -D -m 0755 $(BUILD)/faultline $(DESTDIR)$(PREFIX)/sbin/faultline
-	install -D -m 0644 doc/faultline.8 $(DESTDIR)$(PREFIX)/share/man/man8/faultline.8
+	install -D -m 0755 $(BUILD)/faultline $(DESTDIR)$(SBINDIR)/faultline
+	install -D -m 0644 doc/faultline.8 $(DESTDIR)$(MAN8DIR)/faultline.8
+	install -D -m 0644 contrib/bash-completion/faultline $(DESTDIR)$(BASHCOMPDIR)/faultline
+	install -d -m 0755 $(DESTDIR)$(SYSTEMD_UNITDIR)
+	sed 's|@SBINDIR@|$(SBINDIR)|g' contrib/systemd/faultline.service.in \
+		> $(DESTDIR)$(SYSTEMD_UNITDIR)/faultline.service
+	chmod 0644 $(DESTDIR)$(SYSTEMD_UNITDIR)/faultline.service
+
 .SECONDARY: $(BPF_OBJS) $(BPF_SKELS)
