@@ -1,16 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * faultline: watch DAX faults and the operations that tear DAX mappings down,
- * read the inode's fault lock at each, and report violations of I1-I4
- * (SPEC.md) from inside the kernel.
+ * read the inode's fault lock at each, and report violations of I1-I5
+ * (doc/design.md) from inside the kernel.
  *
- * Every hook exists here once per attach mode (fentry/fexit, kprobe/kretprobe,
- * tracepoint); userspace turns on one program set per hook. The handlers
- * below the mode wrappers are shared, and the rules they apply live in
- * include/faultline/rules.h, compiled into the host tests too.
+ * Every function hook exists here once per attach mode (fentry/fexit and
+ * kprobe/kretprobe, made by FUNC_HOOK), every tracepoint hook once; the
+ * hooks are the rows of FL_HOOKS in include/faultline/abi.h, and userspace
+ * turns on one program set per hook. The handlers below the mode wrappers
+ * are shared; the rules they apply live in include/faultline/rules.h,
+ * compiled into the host tests too; every layout that differs across
+ * kernels is read through bpf/core_fixes.bpf.h.
  *
- * CO-RE only: layouts that changed across kernels are reached through
- * ___flavor structs and bpf_core_field_exists().
+ * The fault path (fs_dax tracepoints) is inlined into its four programs;
+ * everything colder is a real subprogram (__noinline), so each program
+ * carries one copy of it.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -18,6 +22,8 @@
 #include <bpf/bpf_core_read.h>
 #include "faultline/abi.h"
 #include "faultline/rules.h"
+#include "core_fixes.bpf.h"
+#include "maps.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -30,90 +36,12 @@ const volatile __u64 cfg_event_ino = 0;		/* export only this inode's events */
 const volatile __u32 cfg_event_dev = 0;
 /* FUSE fault entry hooks are attached: label faults with them */
 const volatile bool cfg_fault_entry_hooks = false;
-/* FUSE kernel without the seed patch: no fault lock exists, FUSE DAX is unserialized */
-const volatile bool cfg_fuse_unlocked = false;
-/* argument positions that moved between kernels (found in BTF by userspace) */
-const volatile __u32 cfg_setattr_dentry_arg = 0;	/* 1 from 6.9: struct iattr * follows */
+/* layout-break hooks are attached: judge I5 at the teardown points */
+const volatile bool cfg_layout_check = false;
 
-/* ---- layouts not in every vmlinux.h, or not in this form ---- */
-struct address_space___fl {
-	struct rw_semaphore invalidate_lock;
-} __attribute__((preserve_access_index));
-
-/* 5.10-5.14: the seed patch's lock lives in the fs inode */
-struct fuse_inode___v510 {
-	struct inode inode;
-	struct rw_semaphore i_mmap_sem;
-} __attribute__((preserve_access_index));
-
-struct ext4_inode_info___v510 {
-	struct rw_semaphore i_mmap_sem;
-	struct inode vfs_inode;
-} __attribute__((preserve_access_index));
-
-/* vm_fault.flags: enum fault_flag from 5.12, unsigned int before; CO-RE will not match across */
-enum fault_flag___fl { FAULT_FLAG_WRITE___fl = 1 };
-
-struct vm_fault___enum_flags {
-	enum fault_flag___fl flags;
-} __attribute__((preserve_access_index));
-
-struct vm_fault___int_flags {
-	unsigned int flags;
-} __attribute__((preserve_access_index));
-
-struct interval_tree_node___fl {
-	unsigned long start;
-	unsigned long last;
-} __attribute__((preserve_access_index));
-
-struct fuse_dax_mapping___fl {
-	struct inode *inode;
-	struct interval_tree_node___fl itn;
-} __attribute__((preserve_access_index));
-
-struct fuse_in_header___fl {
-	__u32 opcode;
-	__u32 pid;
-} __attribute__((preserve_access_index));
-
-struct fuse_arg___fl {
-	void *value;
-} __attribute__((preserve_access_index));
-
-struct fuse_in_arg___fl {
-	const void *value;
-} __attribute__((preserve_access_index));
-
-struct fuse_args___fl {
-	struct fuse_in_arg___fl in_args[3];
-	struct fuse_arg___fl out_args[2];
-} __attribute__((preserve_access_index));
-
-struct fuse_mount___fl {
-	struct super_block *sb;
-} __attribute__((preserve_access_index));
-
-struct fuse_req___fl {
-	struct fuse_args___fl *args;
-	struct {
-		struct fuse_in_header___fl h;
-	} in;
-	struct fuse_mount___fl *fm;
-} __attribute__((preserve_access_index));
-
-#define FUSE_DAX_SHIFT		21	/* fs/fuse/dax.c: 2 MiB ranges */
-#define FUSE_SETATTR		4
-#define FUSE_OPEN		14
-#define FUSE_FALLOCATE		43
-#define FATTR_SIZE		(1 << 3)
 #define ATTR_SIZE		(1 << 3)
 #define ATTR_OPEN		(1 << 15)
-#define FAULT_FLAG_WRITE	0x01
 #define FL_O_TRUNC		01000
-/* uapi struct fuse_setattr_in.valid and fuse_attr_out.attr.ino offsets */
-#define FUSE_SETATTR_IN_VALID	0
-#define FUSE_ATTR_OUT_INO	16
 
 /* ---- maps ---- */
 struct fl_fault_state {
@@ -137,12 +65,14 @@ struct fl_op_state {
 	__u64 arg_a;		/* new size or offset, as the hook saw it */
 	__u64 arg_b;		/* length */
 	__u64 ts_op_begin;
+	__u64 brk_start;	/* bytes the op's layout breaks covered under the */
+	__u64 brk_end;		/* exclusive lock (union); empty: none */
 	__u32 dev;
 	__u32 depth;		/* nested begin hooks not yet ended */
 	__u8 teardown_seen;	/* side.ts_begin is a teardown point */
 	__u8 precise;		/* a function hook refined this op */
 	__u8 range_from_teardowns;	/* side's range is the union of its teardowns' */
-	__u8 pad;
+	__u8 layout_reported;	/* an unbroken-layout violation named this op */
 };
 
 /* Last shrinking operation and last lock-breaking fault seen on an inode. */
@@ -157,6 +87,11 @@ struct fl_race_key {
 	__u64 fault_ts;
 	__u32 fault_tid;
 	__u32 op_tid;
+};
+
+/* Arguments of a function hook, read by its mode's wrapper (FUNC_HOOK). */
+struct fl_args {
+	__u64 a[4];
 };
 
 struct {
@@ -225,6 +160,7 @@ struct {
 	__type(value, __u8);
 } races_seen SEC(".maps");
 
+/* A fault's side is built here (too large for the stack). */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
@@ -232,7 +168,15 @@ struct {
 	__type(value, struct fl_side);
 } scratch_side SEC(".maps");
 
-/* Zeroed templates that per-key state starts from (state_get); never written. */
+/* A violation is built here, then copied into its ring (too large for the stack). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct fl_violation);
+} scratch_vio SEC(".maps");
+
+/* Zeroed templates that per-key state starts from; never written. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
@@ -255,22 +199,19 @@ struct {
 } zero_op SEC(".maps");
 
 /* ---- small helpers ---- */
-/*
- * @map's value under @key, first made from @zero_map's zeroed template when
- * there is none (most values are too large for the BPF stack); NULL when
- * @map is full.
- */
+
+/* @map's value under @key, made from @zero_map's zeroed template if there is none. */
 static __always_inline void *state_get(void *map, const void *key, void *zero_map)
 {
-	void *val = bpf_map_lookup_elem(map, key);
 	__u32 zero = 0;
+	void *val = bpf_map_lookup_elem(map, key), *init;
 
 	if (val)
 		return val;
-	val = bpf_map_lookup_elem(zero_map, &zero);
-	if (!val || bpf_map_update_elem(map, key, val, BPF_NOEXIST))
+	init = bpf_map_lookup_elem(zero_map, &zero);
+	if (!init)
 		return NULL;
-	return bpf_map_lookup_elem(map, key);
+	return bpf_map_try_init(map, key, init);
 }
 
 static __always_inline struct fl_stats *my_stats(void)
@@ -298,20 +239,21 @@ static __always_inline struct fl_stats *hit(enum fl_hook h)
 	return st;
 }
 
+/* Evidence: one lock read on a DAX inode, readable (@read) or not. */
+static __always_inline void count_lock_read(enum fl_lock lock, enum fl_counter read,
+					    enum fl_counter unknown)
+{
+	if (fl_lock_known(lock)) {
+		count(read);
+	} else {
+		count(unknown);
+		count(FL_CTR_LOCK_UNKNOWN);
+	}
+}
+
 static __always_inline __u32 current_tid(void)
 {
 	return (__u32)bpf_get_current_pid_tgid();
-}
-
-static __always_inline __u16 inode_flags(struct inode *inode)
-{
-	__u16 flags = FL_F_INODE_KNOWN;
-
-	if (BPF_CORE_READ(inode, i_sb, s_magic) == FL_FUSE_SUPER_MAGIC)
-		flags |= FL_F_FUSE;
-	if (BPF_CORE_READ(inode, i_flags) & FL_S_DAX)
-		flags |= FL_F_DAX;
-	return flags;
 }
 
 /* Keep this inode? Counts why not. */
@@ -323,43 +265,6 @@ static __always_inline bool inode_kept(__u16 flags)
 		return true;
 	count(why);
 	return false;
-}
-
-/* The rw_semaphore that serializes DAX faults with truncation for this inode. */
-static __always_inline struct rw_semaphore *fault_lock_of(struct inode *inode, __u16 flags)
-{
-	if (bpf_core_field_exists(struct address_space___fl, invalidate_lock)) {
-		struct address_space___fl *mapping = (void *)BPF_CORE_READ(inode, i_mapping);
-
-		return (void *)mapping +
-		       bpf_core_field_offset(struct address_space___fl, invalidate_lock);
-	}
-	if ((flags & FL_F_FUSE) && bpf_core_field_exists(struct fuse_inode___v510, i_mmap_sem))
-		return (void *)inode - bpf_core_field_offset(struct fuse_inode___v510, inode) +
-		       bpf_core_field_offset(struct fuse_inode___v510, i_mmap_sem);
-	if (!(flags & FL_F_FUSE) && BPF_CORE_READ(inode, i_sb, s_magic) == FL_EXT4_SUPER_MAGIC &&
-	    bpf_core_field_exists(struct ext4_inode_info___v510, i_mmap_sem))
-		return (void *)inode - bpf_core_field_offset(struct ext4_inode_info___v510, vfs_inode) +
-		       bpf_core_field_offset(struct ext4_inode_info___v510, i_mmap_sem);
-	return NULL;
-}
-
-static __always_inline enum fl_lock lock_state(struct inode *inode, __u16 flags)
-{
-	struct rw_semaphore *sem;
-	__u64 cnt, owner;
-
-	/* PREEMPT_RT's rw_semaphore is an rwbase_rt: no count/owner to decode */
-	if (!bpf_core_field_exists(struct rw_semaphore, count))
-		return FL_LOCK_UNKNOWN;
-	if ((flags & FL_F_FUSE) && cfg_fuse_unlocked)
-		return FL_LOCK_NONE;
-	sem = fault_lock_of(inode, flags);
-	if (!sem)
-		return FL_LOCK_UNKNOWN;
-	cnt = BPF_CORE_READ(sem, count.counter);
-	owner = BPF_CORE_READ(sem, owner.counter);
-	return fl_rwsem_decode(cnt, owner, bpf_get_current_task());
 }
 
 static __always_inline void fill_task(struct fl_side *s)
@@ -388,39 +293,32 @@ static __always_inline bool event_wanted(__u32 dev, __u64 ino)
 	return true;
 }
 
-static __always_inline void emit_event(enum fl_event_kind kind, enum fl_hook hook, __u32 dev,
-				       __u64 ino, __u64 start, __u64 end, __u64 size, __u8 op,
-				       __u8 lock, __u16 flags, __s32 ret)
+/* Export @e (its task, time and comm filled in here) unless the filters drop it. */
+static __noinline void emit(struct fl_event *e)
 {
-	struct fl_event *e;
 	__u64 id;
 
-	if (!cfg_export_events || !event_wanted(dev, ino))
+	if (!event_wanted(e->dev, e->ino))
 		return;
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e) {
-		count(FL_CTR_EVENTS_LOST);
-		return;
-	}
 	id = bpf_get_current_pid_tgid();
 	e->ts = bpf_ktime_get_ns();
-	e->ino = ino;
-	e->dev = dev;
-	e->start = start;
-	e->end = end;
-	e->size = size;
 	e->pid = id >> 32;
 	e->tid = (__u32)id;
-	e->kind = kind;
-	e->hook = hook;
-	e->op = op;
-	e->lock = lock;
-	e->flags = flags;
-	e->ret = ret;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
-	bpf_ringbuf_submit(e, 0);
-	count(FL_CTR_EVENTS);
+	if (bpf_ringbuf_output(&events, e, sizeof(*e), 0))
+		count(FL_CTR_EVENTS_LOST);
+	else
+		count(FL_CTR_EVENTS);
 }
+
+/* EMIT(.kind = ..., ...): an event from these fields, only with --events. */
+#define EMIT(...)								\
+	do {									\
+		if (cfg_export_events) {					\
+			struct fl_event __e = { __VA_ARGS__ };			\
+			emit(&__e);						\
+		}								\
+	} while (0)
 
 /*
  * Atomic increment, then read: fetch-and-add returning the old value needs
@@ -438,17 +336,16 @@ static __always_inline __u64 count_up(__u64 *n)
  * the first FL_VIOLATION_BURST of a key are, the rest only counted (the
  * trailer carries every key's total), as lockdep reports a chain once.
  */
-static __always_inline __u64 violation_seq(__u32 dev, __u64 ino, __u16 kind, __u16 hook)
+static __always_inline __u64 violation_seq(const struct fl_vio_key *key)
 {
-	struct fl_vio_key key = { .ino = ino, .dev = dev, .kind = kind, .hook = hook };
 	__u64 one = 1, *n;
 
 	count(FL_CTR_VIOLATIONS);
-	n = bpf_map_lookup_elem(&vio_counts, &key);
+	n = bpf_map_lookup_elem(&vio_counts, key);
 	if (n)
 		return count_up(n);
-	if (bpf_map_update_elem(&vio_counts, &key, &one, BPF_NOEXIST)) {
-		n = bpf_map_lookup_elem(&vio_counts, &key);
+	if (bpf_map_update_elem(&vio_counts, key, &one, BPF_NOEXIST)) {
+		n = bpf_map_lookup_elem(&vio_counts, key);
 		if (n)
 			return count_up(n);
 		/* key lost: emit it anyway so nothing goes uncounted */
@@ -457,29 +354,37 @@ static __always_inline __u64 violation_seq(__u32 dev, __u64 ino, __u16 kind, __u
 	return 1;
 }
 
-static __always_inline struct fl_violation *violation_reserve(__u32 dev, __u64 ino, __u16 kind,
-							      __u16 hook, __u16 flags)
+/*
+ * Start a violation of @key in the per-CPU scratch record, or NULL when it
+ * is only counted. violation_send() puts it in the ring.
+ */
+static __noinline struct fl_violation *violation_begin(const struct fl_vio_key *key, __u16 flags)
 {
 	struct fl_violation *v;
-	__u64 seq = violation_seq(dev, ino, kind, hook);
+	__u32 zero = 0;
+	__u64 seq = violation_seq(key);
 
 	if (seq > FL_VIOLATION_BURST) {
 		count(FL_CTR_VIOLATIONS_SUPPRESSED);
 		return NULL;
 	}
-	v = bpf_ringbuf_reserve(&violations, sizeof(*v), 0);
-	if (!v) {
-		count(FL_CTR_VIOLATIONS_LOST);
+	v = bpf_map_lookup_elem(&scratch_vio, &zero);
+	if (!v)
 		return NULL;
-	}
 	__builtin_memset(v, 0, sizeof(*v));
 	v->ts = bpf_ktime_get_ns();
-	v->dev = dev;
-	v->ino = ino;
-	v->kind = kind;
+	v->dev = key->dev;
+	v->ino = key->ino;
+	v->kind = key->kind;
 	v->flags = flags;
 	v->seq = seq;
 	return v;
+}
+
+static __always_inline void violation_send(struct fl_violation *v)
+{
+	if (bpf_ringbuf_output(&violations, v, sizeof(*v), 0))
+		count(FL_CTR_VIOLATIONS_LOST);
 }
 
 static __always_inline struct fl_inode_state *inode_state_get(__u32 dev, __u64 ino, bool create)
@@ -492,30 +397,26 @@ static __always_inline struct fl_inode_state *inode_state_get(__u32 dev, __u64 i
 	return state_get(&inodes, &key, &zero_inode);
 }
 
-/* Report a race once per (op, fault) pair, whichever side saw it first. */
-static __always_inline bool race_first_report(const struct fl_side *fault, const struct fl_side *op)
-{
-	struct fl_race_key key = {
-		.op_ts = op->ts_begin, .fault_ts = fault->ts_begin,
-		.fault_tid = fault->tid, .op_tid = op->tid,
-	};
-	__u8 one = 1;
-
-	return bpf_map_update_elem(&races_seen, &key, &one, BPF_NOEXIST) == 0;
-}
-
 /*
+ * Report a race once per (op, fault) pair, whichever side saw it first.
  * @fault_ctx is the current context when the current task is the fault (its
  * stack is taken now); @op_ctx when it is the op and the op has no stack yet.
  */
-static __always_inline void emit_race(void *fault_ctx, void *op_ctx, const struct fl_side *fault,
-				      const struct fl_side *op, __u32 dev, __u64 ino, __u16 flags)
+static __noinline void emit_race(void *fault_ctx, void *op_ctx, const struct fl_side *fault,
+				 const struct fl_side *op, const struct fl_inode_key *ik)
 {
+	struct fl_race_key rkey = {
+		.op_ts = op->ts_begin, .fault_ts = fault->ts_begin,
+		.fault_tid = fault->tid, .op_tid = op->tid,
+	};
+	struct fl_vio_key key = { .ino = ik->ino, .dev = ik->dev, .kind = FL_VIO_RACE,
+				  .hook = fault->hook };
 	struct fl_violation *v;
+	__u8 one = 1;
 
-	if (!race_first_report(fault, op))
+	if (bpf_map_update_elem(&races_seen, &rkey, &one, BPF_NOEXIST))
 		return;
-	v = violation_reserve(dev, ino, FL_VIO_RACE, fault->hook, flags);
+	v = violation_begin(&key, fault->flags);
 	if (!v)
 		return;
 	__builtin_memcpy(&v->fault, fault, sizeof(v->fault));
@@ -524,40 +425,13 @@ static __always_inline void emit_race(void *fault_ctx, void *op_ctx, const struc
 		take_stack(fault_ctx, &v->fault);
 	if (op_ctx && v->op.stack_len <= 0)
 		take_stack(op_ctx, &v->op);
-	bpf_ringbuf_submit(v, 0);
+	violation_send(v);
 }
 
 /* ---- fault side ---- */
 
-static __always_inline __u32 vmf_flags(struct vm_fault *vmf)
-{
-	if (bpf_core_field_exists(struct vm_fault___enum_flags, flags))
-		return BPF_CORE_READ((struct vm_fault___enum_flags *)vmf, flags);
-	return BPF_CORE_READ((struct vm_fault___int_flags *)vmf, flags);
-}
-
-/*
- * The hot path. The fs_dax tracepoints hand us BTF-typed pointers (tp_btf),
- * so plain loads replace bpf_probe_read() calls; only the 5.10 lock layout
- * (container_of into fuse_inode/ext4_inode_info) needs the probing reader.
- */
-static __always_inline enum fl_lock fault_lock_state(struct inode *inode, __u16 flags)
-{
-	struct address_space___fl *mapping;
-
-	if (bpf_core_field_exists(struct address_space___fl, invalidate_lock) &&
-	    bpf_core_field_exists(struct rw_semaphore, count) &&
-	    !((flags & FL_F_FUSE) && cfg_fuse_unlocked)) {
-		mapping = (void *)inode->i_mapping;
-		return fl_rwsem_decode(mapping->invalidate_lock.count.counter,
-				       mapping->invalidate_lock.owner.counter,
-				       bpf_get_current_task());
-	}
-	return lock_state(inode, flags);
-}
-
-static __always_inline int fault_begin(void *ctx, enum fl_hook hook, struct inode *inode,
-				       struct vm_fault *vmf, __u32 order)
+static __always_inline void fault_begin(enum fl_hook hook, struct inode *inode,
+					struct vm_fault *vmf, __u32 order)
 {
 	struct fl_stats *stats = hit(hook);
 	struct super_block *sb = inode->i_sb;
@@ -571,7 +445,7 @@ static __always_inline int fault_begin(void *ctx, enum fl_hook hook, struct inod
 	if (inode->i_flags & FL_S_DAX)
 		flags |= FL_F_DAX;
 	if (!inode_kept(flags))
-		return 0;
+		return;
 	if (stats)
 		stats->ctr[FL_CTR_FAULTS]++;
 	/* made at the task's first fault, then reused */
@@ -579,13 +453,13 @@ static __always_inline int fault_begin(void *ctx, enum fl_hook hook, struct inod
 	if (!fs) {
 		if (stats)
 			stats->ctr[FL_CTR_MAP_FULL]++;
-		return 0;
+		return;
 	}
 	fs->ts = bpf_ktime_get_ns();
 	fs->dev = sb->s_dev;
 	fs->ino = inode->i_ino;
 	fl_fault_range(vmf->pgoff, order, &fs->start, &fs->end);
-	if (vmf_flags(vmf) & FAULT_FLAG_WRITE)
+	if (vmf_flags(vmf) & FL_FAULT_FLAG_WRITE)
 		flags |= FL_F_WRITE;
 	fs->flags = flags;
 	fs->hook = hook;
@@ -596,73 +470,59 @@ static __always_inline int fault_begin(void *ctx, enum fl_hook hook, struct inod
 			fs->entry_hook = *entry - 1;
 	}
 	fs->lock = fault_lock_state(inode, flags);
-	if (fs->lock == FL_LOCK_UNKNOWN && stats)
+	if (fl_invariants_apply(flags)) {
+		count_lock_read(fs->lock, FL_CTR_DAX_FAULTS_LOCK_READ, FL_CTR_DAX_FAULTS_LOCK_UNKNOWN);
+		if (fl_fault_lock_verdict(fs->lock) == FL_BAD) {
+			struct fl_inode_state *ist = inode_state_get(fs->dev, fs->ino, true);
+
+			if (ist && !ist->bad_fault_seen)
+				ist->bad_fault_seen = fs->ts;
+		}
+	} else if (!fl_lock_known(fs->lock) && stats) {
 		stats->ctr[FL_CTR_LOCK_UNKNOWN]++;
-	if (fl_invariants_apply(flags) && fl_fault_lock_verdict((enum fl_lock)fs->lock) == FL_BAD) {
-		struct fl_inode_state *ist = inode_state_get(fs->dev, fs->ino, true);
-
-		if (ist && !ist->bad_fault_seen)
-			ist->bad_fault_seen = fs->ts;
 	}
-	emit_event(FL_EV_FAULT_BEGIN, hook, fs->dev, fs->ino, fs->start, fs->end, 0, FL_OP_FAULT,
-		   fs->lock, flags, 0);
-	return 0;
+	EMIT(.kind = FL_EV_FAULT_BEGIN, .hook = hook, .dev = fs->dev, .ino = fs->ino,
+	     .start = fs->start, .end = fs->end, .op = FL_OP_FAULT, .lock = fs->lock,
+	     .flags = flags);
 }
 
-static __always_inline void fault_side_from(struct fl_side *s, const struct fl_fault_state *fs,
-					    __u64 now)
+/*
+ * A fault on a DAX inode ended: I1 if it broke the lock rule, I3 against the
+ * last operation on its inode. Only reached when a rule is at risk.
+ */
+static __noinline void fault_check(void *ctx, struct fl_fault_state *fs, bool bad)
 {
-	s->ts_begin = fs->ts;
-	s->ts_end = now;
-	s->size_before = 0;
-	s->stack_len = 0;
-	s->pad = 0;
-	s->start = fs->start;
-	s->end = fs->end;
-	s->hook = fs->hook;
-	s->entry_hook = fs->entry_hook;
-	s->op = FL_OP_FAULT;
-	s->lock = fs->lock;
-	s->flags = fs->flags;
-	fill_task(s);
-}
-
-static __always_inline int fault_end(void *ctx, enum fl_hook hook, int ret)
-{
-	__u32 tid = current_tid(), zero = 0;
-	struct fl_fault_state *fs;
-	struct fl_inode_state *ist;
+	struct fl_inode_key ik = { .ino = fs->ino, .dev = fs->dev };
+	struct fl_inode_state *ist = inode_state_get(fs->dev, fs->ino, bad);
 	struct fl_violation *v;
 	struct fl_side *side;
-	bool bad;
-	__u64 now;
+	__u32 zero = 0;
 
-	hit(hook);
-	fs = bpf_map_lookup_elem(&faults, &tid);
-	if (!fs || !fs->ts) {
-		count(FL_CTR_UNMATCHED_END);
-		return 0;
-	}
-	if (!fl_invariants_apply(fs->flags))
-		goto out;
-	now = bpf_ktime_get_ns();
-	bad = fl_fault_lock_verdict((enum fl_lock)fs->lock) == FL_BAD;
-	ist = inode_state_get(fs->dev, fs->ino, bad);
-	/* a good fault with no operation on its inode since it began: nothing to check */
-	if (!bad && (!ist || !ist->op.ts_begin || (ist->op.ts_end && ist->op.ts_end <= fs->ts)))
-		goto out;
 	side = bpf_map_lookup_elem(&scratch_side, &zero);
 	if (!side)
-		goto out;
-	fault_side_from(side, fs, now);
+		return;
+	side->ts_begin = fs->ts;
+	side->ts_end = bpf_ktime_get_ns();
+	side->size_before = 0;
+	side->stack_len = 0;
+	side->pad = 0;
+	side->start = fs->start;
+	side->end = fs->end;
+	side->hook = fs->hook;
+	side->entry_hook = fs->entry_hook;
+	side->op = FL_OP_FAULT;
+	side->lock = fs->lock;
+	side->flags = fs->flags;
+	fill_task(side);
 	if (bad) {
-		/* I1 */
-		v = violation_reserve(fs->dev, fs->ino, FL_VIO_UNSERIALIZED_FAULT, fs->hook,
-				      fs->flags);
+		struct fl_vio_key key = { .ino = fs->ino, .dev = fs->dev,
+					  .kind = FL_VIO_UNSERIALIZED_FAULT, .hook = fs->hook };
+
+		take_stack(ctx, side);
+		v = violation_begin(&key, fs->flags);	/* I1 */
 		if (v) {
 			__builtin_memcpy(&v->fault, side, sizeof(v->fault));
-			take_stack(ctx, &v->fault);
-			bpf_ringbuf_submit(v, 0);
+			violation_send(v);
 		}
 	}
 	/*
@@ -670,23 +530,42 @@ static __always_inline int fault_end(void *ctx, enum fl_hook hook, int ret)
 	 * that broke I1 is also kept, with its stack, for operations that end
 	 * after it or learn their inode late.
 	 */
-	if (ist) {
-		if (bad) {
-			__builtin_memcpy(&ist->bad_fault, side, sizeof(ist->bad_fault));
-			take_stack(ctx, &ist->bad_fault);
-		}
-		if (ist->op.ts_begin && fl_is_race(side, &ist->op))
-			emit_race(ctx, NULL, side, &ist->op, fs->dev, fs->ino, fs->flags);
+	if (!ist)
+		return;
+	if (bad)
+		__builtin_memcpy(&ist->bad_fault, side, sizeof(ist->bad_fault));
+	if (ist->op.ts_begin && fl_is_race(side, &ist->op))
+		emit_race(bad ? NULL : ctx, NULL, side, &ist->op, &ik);
+}
+
+static __always_inline void fault_end(void *ctx, enum fl_hook hook, int ret)
+{
+	__u32 tid = current_tid();
+	struct fl_fault_state *fs;
+	struct fl_inode_state *ist;
+	bool bad;
+
+	hit(hook);
+	fs = bpf_map_lookup_elem(&faults, &tid);
+	if (!fs || !fs->ts) {
+		count(FL_CTR_UNMATCHED_END);
+		return;
 	}
-out:
-	emit_event(FL_EV_FAULT_END, hook, fs->dev, fs->ino, fs->start, fs->end, 0, FL_OP_FAULT,
-		   fs->lock, fs->flags, ret);
+	if (fl_invariants_apply(fs->flags)) {
+		bad = fl_fault_lock_verdict((enum fl_lock)fs->lock) == FL_BAD;
+		ist = bad ? NULL : inode_state_get(fs->dev, fs->ino, false);
+		/* a good fault with no operation on its inode since it began: nothing to check */
+		if (bad || (ist && ist->op.ts_begin && (!ist->op.ts_end || ist->op.ts_end > fs->ts)))
+			fault_check(ctx, fs, bad);
+	}
+	EMIT(.kind = FL_EV_FAULT_END, .hook = hook, .dev = fs->dev, .ino = fs->ino,
+	     .start = fs->start, .end = fs->end, .op = FL_OP_FAULT, .lock = fs->lock,
+	     .flags = fs->flags, .ret = ret);
 	fs->ts = 0;	/* between faults; the entry stays with the task */
-	return 0;
 }
 
 /* FUSE fault entry points: only name the fault; the lock is taken after them. */
-static __always_inline int fault_entry_begin(enum fl_hook hook)
+static __noinline int fault_entry_begin(void *ctx, enum fl_hook hook, const struct fl_args *a)
 {
 	__u32 tid = current_tid();
 	__u16 h = hook + 1, *entry;
@@ -700,7 +579,7 @@ static __always_inline int fault_entry_begin(enum fl_hook hook)
 	return 0;
 }
 
-static __always_inline int fault_entry_end(enum fl_hook hook)
+static __noinline int fault_entry_end(void *ctx, enum fl_hook hook, long ret)
 {
 	__u32 tid = current_tid();
 	__u16 *entry;
@@ -735,7 +614,7 @@ static __always_inline void op_set_range(struct fl_op_state *st)
  * Learn the op's inode from a kernel inode pointer. Returns false if filtered.
  * @before: the op has not changed the file yet, so i_size is the size before.
  */
-static __always_inline bool op_set_inode(struct fl_op_state *st, struct inode *inode, bool before)
+static __noinline bool op_set_inode(struct fl_op_state *st, struct inode *inode, bool before)
 {
 	__u16 flags;
 
@@ -751,13 +630,25 @@ static __always_inline bool op_set_inode(struct fl_op_state *st, struct inode *i
 	return inode_kept(flags);
 }
 
+static __always_inline void op_event(enum fl_event_kind kind, enum fl_hook hook,
+				     const struct fl_op_state *st, long ret)
+{
+	bool known = st->side.flags & FL_F_INODE_KNOWN;
+
+	EMIT(.kind = kind, .hook = hook, .dev = known ? st->dev : 0, .ino = known ? st->ino : 0,
+	     .start = st->side.start, .end = st->side.end, .size = st->side.size_before,
+	     .op = st->side.op, .lock = st->side.lock, .flags = st->side.flags, .ret = ret);
+}
+
 /*
  * Begin (or nest into) the task's operation. @op FL_OP_NONE keeps the kind an
  * outer hook already set; a function hook (@precise) overrides a syscall's.
+ * @a: the op's arguments: [0] inode, [1] new size or offset, [2] length.
  */
-static __always_inline struct fl_op_state *op_begin(void *ctx, enum fl_hook hook, enum fl_op op,
-						 struct inode *inode, __u64 a, __u64 b, bool precise)
+static __noinline struct fl_op_state *op_begin(enum fl_hook hook, enum fl_op op, bool precise,
+					       const struct fl_args *a)
 {
+	struct inode *inode = (void *)a->a[0];
 	__u32 tid = current_tid();
 	struct fl_op_state *st;
 
@@ -777,8 +668,8 @@ static __always_inline struct fl_op_state *op_begin(void *ctx, enum fl_hook hook
 	if (op != FL_OP_NONE && (st->side.op == FL_OP_NONE || (precise && !st->precise))) {
 		if (st->side.op != FL_OP_OTRUNC)	/* O_TRUNC stays O_TRUNC through setattr */
 			st->side.op = op;
-		st->arg_a = a;
-		st->arg_b = b;
+		st->arg_a = a->a[1];
+		st->arg_b = a->a[2];
 	}
 	if (precise && !st->precise) {
 		st->precise = 1;
@@ -792,12 +683,28 @@ static __always_inline struct fl_op_state *op_begin(void *ctx, enum fl_hook hook
 	return st;
 }
 
+/* An op level that changes nothing: still counted, so its exit balances. */
+static __always_inline void op_nest(enum fl_hook hook)
+{
+	struct fl_args none = {};
+
+	op_begin(hook, FL_OP_NONE, false, &none);
+}
+
+/* The op's first event, once it knows its inode. */
+static __always_inline void op_begin_event(struct fl_op_state *st, enum fl_hook hook)
+{
+	if (st && (st->side.flags & FL_F_INODE_KNOWN) && st->depth == 1)
+		op_event(FL_EV_OP_BEGIN, hook, st, 0);
+}
+
 /*
  * Make the op visible to faults on its inode (they check it when they end).
  * Runs in the op's own task: @ctx gives its stack to a race found here.
  */
-static __always_inline void op_publish(void *ctx, struct fl_op_state *st, __u64 ts_end)
+static __noinline void op_publish(void *ctx, struct fl_op_state *st, __u64 ts_end)
 {
+	struct fl_inode_key ik = { .ino = st->ino, .dev = st->dev };
 	struct fl_inode_state *ist;
 
 	if (!(st->side.flags & FL_F_INODE_KNOWN) || !fl_invariants_apply(st->side.flags) ||
@@ -816,22 +723,68 @@ static __always_inline void op_publish(void *ctx, struct fl_op_state *st, __u64 
 		ist->op.flags |= FL_F_INFLIGHT;
 	/* a fault that broke I1 and overlapped us is a race seen from this side */
 	if (ist->bad_fault.ts_begin && fl_is_race(&ist->bad_fault, &ist->op))
-		emit_race(NULL, ctx, &ist->bad_fault, &ist->op, st->dev, st->ino, st->side.flags);
+		emit_race(NULL, ctx, &ist->bad_fault, &ist->op, &ik);
 }
 
-/* A point inside the op where mappings are torn down: I2 / I4 checked here. */
-static __always_inline int op_teardown(void *ctx, enum fl_hook hook, enum fl_op kind,
-				       struct inode *inode, __u64 start, __u64 end)
+/*
+ * I5 at a point that removes pages: were they all covered by the op's layout
+ * breaks? A miss is reported once per op, with the removal as its range.
+ */
+static __noinline void layout_check(void *ctx, struct fl_op_state *st, enum fl_hook hook,
+				    __u64 start, __u64 end)
 {
+	struct fl_vio_key key = { .ino = st->ino, .dev = st->dev,
+				  .kind = FL_VIO_UNBROKEN_LAYOUT, .hook = hook };
+	struct fl_violation *v;
+	enum fl_verdict verdict;
+	__u64 rs, re;
+	int exact;
+
+	fl_removal(start, end, st->side.size_before, &rs, &re, &exact);
+	if (rs >= re)
+		return;	/* nothing removed (a growing truncate) */
+	verdict = fl_layout_verdict(st->brk_start, st->brk_end, rs, re, exact);
+	if (verdict == FL_UNKNOWN) {
+		count(FL_CTR_LAYOUT_UNKNOWN);
+		return;
+	}
+	count(FL_CTR_LAYOUT_CHECKS);
+	if (verdict != FL_BAD || st->layout_reported)
+		return;
+	st->layout_reported = 1;
+	v = violation_begin(&key, st->side.flags);
+	if (!v)
+		return;
+	__builtin_memcpy(&v->op, &st->side, sizeof(v->op));
+	v->op.hook = hook;
+	v->op.start = rs;
+	v->op.end = re;
+	v->op.ts_begin = bpf_ktime_get_ns();
+	v->layout_start = st->brk_start;
+	v->layout_end = st->brk_end;
+	take_stack(ctx, &v->op);
+	violation_send(v);
+}
+
+/*
+ * A point inside the op where mappings are torn down: I2 / I4 checked here,
+ * I5 too. @td: [0] the inode, [1] and [2] the bytes [start, end) torn down.
+ */
+static __noinline int op_teardown(void *ctx, enum fl_hook hook, enum fl_op kind,
+				  const struct fl_args *td)
+{
+	struct inode *inode = (void *)td->a[0];
+	__u64 start = td->a[1], end = td->a[2];
+	struct fl_args a = { .a = { (__u64)inode } };
 	struct fl_violation *v;
 	struct fl_op_state *st;
+	bool bad, dax;
 	__u16 flags;
-	bool bad;
 	__u8 lock;
 
 	hit(hook);
 	flags = inode_flags(inode);
-	st = op_begin(ctx, hook, kind, inode, 0, 0, false);
+	st = op_begin(hook, kind, false, &a);
 	if (!st)
 		return 0;
 	if (!inode_kept(flags))
@@ -840,9 +793,14 @@ static __always_inline int op_teardown(void *ctx, enum fl_hook hook, enum fl_op 
 		op_set_inode(st, inode, false);
 	count(FL_CTR_TEARDOWNS);
 	lock = lock_state(inode, flags);
-	if (lock == FL_LOCK_UNKNOWN)
+	dax = fl_invariants_apply(flags);
+	if (dax)
+		count_lock_read(lock, kind == FL_OP_RECLAIM ? FL_CTR_RECLAIMS_LOCK_READ :
+				FL_CTR_DAX_TEARDOWNS_LOCK_READ, kind == FL_OP_RECLAIM ?
+				FL_CTR_RECLAIMS_LOCK_UNKNOWN : FL_CTR_DAX_TEARDOWNS_LOCK_UNKNOWN);
+	else if (!fl_lock_known(lock))
 		count(FL_CTR_LOCK_UNKNOWN);
-	bad = fl_invariants_apply(flags) && fl_teardown_lock_verdict((enum fl_lock)lock) == FL_BAD;
+	bad = dax && fl_teardown_lock_verdict((enum fl_lock)lock) == FL_BAD;
 	if (!st->teardown_seen) {
 		struct fl_inode_state *ist = inode_state_get(st->dev, st->ino, false);
 
@@ -865,36 +823,47 @@ static __always_inline int op_teardown(void *ctx, enum fl_hook hook, enum fl_op 
 	} else {
 		if (fl_teardown_lock_verdict((enum fl_lock)lock) == FL_BAD)
 			st->side.lock = lock;	/* keep the worst state seen */
-		if (st->range_from_teardowns && start < end) {
-			if (start < st->side.start)
-				st->side.start = start;
-			if (end > st->side.end)
-				st->side.end = end;
-		}
+		if (st->range_from_teardowns)
+			fl_range_union(&st->side.start, &st->side.end, start, end);
 	}
-	emit_event(FL_EV_TEARDOWN, hook, st->dev, st->ino, start, end, st->side.size_before,
-		   st->side.op, lock, flags, 0);
+	EMIT(.kind = FL_EV_TEARDOWN, .hook = hook, .dev = st->dev, .ino = st->ino, .start = start,
+	     .end = end, .size = st->side.size_before, .op = st->side.op, .lock = lock,
+	     .flags = flags);
 
 	if (bad) {
-		v = violation_reserve(st->dev, st->ino, fl_teardown_violation(kind == FL_OP_RECLAIM ?
-				      FL_OP_RECLAIM : (enum fl_op)st->side.op), hook, flags);
+		struct fl_vio_key key = { .ino = st->ino, .dev = st->dev, .hook = hook,
+			.kind = fl_teardown_violation(kind == FL_OP_RECLAIM ? FL_OP_RECLAIM :
+						      (enum fl_op)st->side.op) };
+
+		v = violation_begin(&key, flags);
 		if (v) {
 			__builtin_memcpy(&v->op, &st->side, sizeof(v->op));
 			v->op.hook = hook;
 			v->op.lock = lock;
 			take_stack(ctx, &v->op);
-			bpf_ringbuf_submit(v, 0);
+			violation_send(v);
 		}
 	}
+	/* pages go at the page-cache teardown points; the FUSE ones only precede them */
+	if (cfg_layout_check && dax && kind != FL_OP_RECLAIM &&
+	    (hook == FL_HOOK_TRUNCATE_PAGECACHE || hook == FL_HOOK_TRUNCATE_PAGECACHE_RANGE))
+		layout_check(ctx, st, hook, start, end);
 	op_publish(ctx, st, 0);
 	return 0;
 }
 
-static __always_inline int op_end(void *ctx, enum fl_hook hook, long ret, bool outermost)
+static __always_inline int teardown(void *ctx, enum fl_hook hook, enum fl_op kind,
+				    struct inode *inode, __u64 start, __u64 end)
+{
+	struct fl_args td = { .a = { (__u64)inode, start, end } };
+
+	return op_teardown(ctx, hook, kind, &td);
+}
+
+static __noinline int op_end(void *ctx, enum fl_hook hook, long ret, bool outermost)
 {
 	__u32 tid = current_tid();
 	struct fl_op_state *st;
-	__u64 now;
 
 	hit(hook);
 	st = bpf_map_lookup_elem(&ops, &tid);
@@ -906,151 +875,199 @@ static __always_inline int op_end(void *ctx, enum fl_hook hook, long ret, bool o
 		st->depth--;
 		return 0;
 	}
-	now = bpf_ktime_get_ns();
 	if (st->side.flags & FL_F_INODE_KNOWN) {
 		if (!st->teardown_seen)
 			st->side.flags |= FL_F_SYSCALL_ONLY;
 		count(FL_CTR_OPS);
-		op_publish(ctx, st, now);
-		emit_event(FL_EV_OP_END, hook, st->dev, st->ino, st->side.start, st->side.end,
-			   st->side.size_before, st->side.op, st->side.lock, st->side.flags, ret);
+		if (fl_invariants_apply(st->side.flags) &&
+		    fl_op_tears_down(st->side.start, st->side.end))
+			count(FL_CTR_DAX_OPS);
+		op_publish(ctx, st, bpf_ktime_get_ns());
+		op_event(FL_EV_OP_END, hook, st, ret);
 	} else if (st->side.op != FL_OP_NONE) {
 		/*
 		 * truncate(path) with nothing inside the syscall that names the
 		 * inode (tracepoint-only mode, no fuse:fuse_request_end): say so.
 		 */
 		count(FL_CTR_OPS_INODE_UNKNOWN);
-		emit_event(FL_EV_OP_END, hook, 0, 0, st->side.start, st->side.end,
-			   st->side.size_before, st->side.op, st->side.lock, st->side.flags, ret);
+		op_event(FL_EV_OP_END, hook, st, ret);
 	}
 	bpf_map_delete_elem(&ops, &tid);
 	return 0;
 }
 
-static __always_inline void op_begin_event(struct fl_op_state *st, enum fl_hook hook)
+/* The exit of a function hook that began or nested into an op. */
+static __always_inline int op_exit(void *ctx, enum fl_hook hook, long ret)
 {
-	if (st && (st->side.flags & FL_F_INODE_KNOWN) && st->depth == 1)
-		emit_event(FL_EV_OP_BEGIN, hook, st->dev, st->ino, st->side.start, st->side.end,
-			   st->side.size_before, st->side.op, st->side.lock, st->side.flags, 0);
+	return op_end(ctx, hook, ret, false);
 }
-
-/* ---- argument access that works for fentry and kprobe alike ---- */
 
 /*
- * fentry context is the argument array. Read it directly (bpf_get_func_arg()
- * is 5.17+); @n must be a constant within the function's arguments.
+ * A layout break (waits out pinned pages) over [@start, @end] (bytes, end
+ * included; see fl_layout_range()) inside the task's op: it covers those
+ * pages for I5 only if the op holds the lock exclusive.
  */
-#define fentry_arg(ctx, n) (((__u64 *)(ctx))[n])
-
-/* fexit's return value; only kernels with bpf_get_func_ret() (5.17+) report it */
-static __always_inline long fexit_ret(void *ctx)
+static __noinline int on_layout_break(void *ctx, enum fl_hook hook, struct inode *inode,
+				      __u64 start, __u64 end)
 {
-	__u64 ret = 0;
+	struct fl_args none = {};
+	struct fl_op_state *st;
+	__u64 bs, be;
+	__u16 flags;
 
-	if (bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_get_func_ret))
-		bpf_get_func_ret(ctx, &ret);
-	return (long)ret;
+	hit(hook);
+	st = op_begin(hook, FL_OP_NONE, false, &none);
+	if (!st || !inode)
+		return 0;
+	flags = inode_flags(inode);
+	if (!inode_kept(flags))
+		return 0;
+	/* before the op changes the file: i_size is still the size it had */
+	if (!st->inode)
+		op_set_inode(st, inode, true);
+	else if (st->side.size_before == FL_EOF)
+		st->side.size_before = BPF_CORE_READ(inode, i_size);
+	fl_layout_range(start, end, &bs, &be);
+	count(FL_CTR_LAYOUT_BREAKS);
+	if (fl_teardown_lock_verdict(lock_state(inode, flags)) == FL_OK)
+		fl_range_union(&st->brk_start, &st->brk_end, bs, be);
+	EMIT(.kind = FL_EV_LAYOUT_BREAK, .hook = hook, .dev = st->dev, .ino = st->ino, .start = bs,
+	     .end = be, .size = st->side.size_before, .op = st->side.op, .lock = st->side.lock,
+	     .flags = flags);
+	return 0;
 }
 
-static __always_inline __u64 kprobe_arg(struct pt_regs *regs, __u32 n)
-{
-	switch (n) {
-	case 0: return PT_REGS_PARM1_CORE(regs);
-	case 1: return PT_REGS_PARM2_CORE(regs);
-	case 2: return PT_REGS_PARM3_CORE(regs);
-	case 3: return PT_REGS_PARM4_CORE(regs);
-	default: return PT_REGS_PARM5_CORE(regs);
-	}
-}
+/* ---- function hooks: one fentry/fexit and one kprobe/kretprobe pair each ---- */
 
-/* ---- the handlers, shared by the modes ---- */
+/*
+ * FUNC_HOOK(fn, HOOK, UNPACK, on_begin, on_exit): the four programs of a
+ * function hook. UNPACK(a, ARG, ctx) reads the arguments the handler needs
+ * (ARG is FENTRY_ARG or KPROBE_ARG: fentry may read only arguments the
+ * function has); on_begin(ctx, HOOK, &a) and on_exit(ctx, HOOK, ret) are
+ * shared by the two modes.
+ */
+#define FUNC_HOOK(fn, HOOK, UNPACK, on_begin, on_exit)				\
+SEC("fentry/" #fn)								\
+int fe_##fn(void *ctx)								\
+{										\
+	struct fl_args a = {};							\
+	UNPACK(a, FENTRY_ARG, ctx);						\
+	return on_begin(ctx, HOOK, &a);						\
+}										\
+SEC("fexit/" #fn)								\
+int fx_##fn(void *ctx) { return on_exit(ctx, HOOK, fexit_ret(ctx)); }		\
+SEC("kprobe/" #fn)								\
+int kp_##fn(struct pt_regs *ctx)						\
+{										\
+	struct fl_args a = {};							\
+	UNPACK(a, KPROBE_ARG, ctx);						\
+	return on_begin(ctx, HOOK, &a);						\
+}										\
+SEC("kretprobe/" #fn)								\
+int kr_##fn(struct pt_regs *ctx) { return on_exit(ctx, HOOK, PT_REGS_RC_CORE(ctx)); }
 
-static __always_inline int on_setattr(void *ctx, enum fl_hook hook, struct dentry *dentry,
-				      struct iattr *attr)
+#define ARGS_NONE(a, ARG, ctx)	do { } while (0)
+#define ARGS_1(a, ARG, ctx)	do { (a).a[0] = ARG(ctx, 0); } while (0)
+#define ARGS_2(a, ARG, ctx)	do { ARGS_1(a, ARG, ctx); (a).a[1] = ARG(ctx, 1); } while (0)
+#define ARGS_3(a, ARG, ctx)	do { ARGS_2(a, ARG, ctx); (a).a[2] = ARG(ctx, 2); } while (0)
+#define ARGS_4(a, ARG, ctx)	do { ARGS_3(a, ARG, ctx); (a).a[3] = ARG(ctx, 3); } while (0)
+/* the second argument only: reclaim_one_dmap_locked(inode, dmap), dmap_reinit_...(fcd, dmap) */
+#define ARGS_SECOND(a, ARG, ctx) do { (a).a[0] = ARG(ctx, 1); } while (0)
+/* fuse_do_setattr([idmap,] dentry, attr, file): the branch not taken is pruned at load */
+#define ARGS_SETATTR(a, ARG, ctx)						\
+	do {									\
+		if (cfg_setattr_dentry_arg == 1) {				\
+			(a).a[0] = ARG(ctx, 1);					\
+			(a).a[1] = ARG(ctx, 2);					\
+		} else {							\
+			(a).a[0] = ARG(ctx, 0);					\
+			(a).a[1] = ARG(ctx, 1);					\
+		}								\
+	} while (0)
+
+FUNC_HOOK(fuse_dax_fault, FL_HOOK_FUSE_DAX_FAULT, ARGS_NONE, fault_entry_begin, fault_entry_end)
+FUNC_HOOK(fuse_dax_huge_fault, FL_HOOK_FUSE_DAX_HUGE_FAULT, ARGS_NONE, fault_entry_begin,
+	  fault_entry_end)
+FUNC_HOOK(fuse_dax_page_mkwrite, FL_HOOK_FUSE_DAX_PAGE_MKWRITE, ARGS_NONE, fault_entry_begin,
+	  fault_entry_end)
+FUNC_HOOK(fuse_dax_pfn_mkwrite, FL_HOOK_FUSE_DAX_PFN_MKWRITE, ARGS_NONE, fault_entry_begin,
+	  fault_entry_end)
+
+/* fuse_do_setattr(dentry, attr, ...): a size change, O_TRUNC's too (ATTR_OPEN) */
+static __noinline int on_setattr(void *ctx, enum fl_hook hook, const struct fl_args *a)
 {
+	struct dentry *dentry = (void *)a->a[0];
+	struct iattr *attr = (void *)a->a[1];
 	unsigned int valid = BPF_CORE_READ(attr, ia_valid);
+	struct fl_args op = { .a = { (__u64)BPF_CORE_READ(dentry, d_inode),
+				     BPF_CORE_READ(attr, ia_size) } };
 	struct fl_op_state *st;
 
 	hit(hook);
 	if (!(valid & ATTR_SIZE)) {
-		/* still an op level, so its exit balances */
-		st = op_begin(ctx, hook, FL_OP_NONE, NULL, 0, 0, false);
+		op_nest(hook);
 		return 0;
 	}
-	st = op_begin(ctx, hook, (valid & ATTR_OPEN) ? FL_OP_OTRUNC : FL_OP_TRUNCATE,
-		      BPF_CORE_READ(dentry, d_inode), BPF_CORE_READ(attr, ia_size), 0, true);
+	st = op_begin(hook, (valid & ATTR_OPEN) ? FL_OP_OTRUNC : FL_OP_TRUNCATE, true, &op);
 	op_begin_event(st, hook);
 	return 0;
 }
 
-static __always_inline int on_fallocate(void *ctx, enum fl_hook hook, struct file *file,
-					__u32 mode, __u64 offset, __u64 len)
+/* fuse_file_fallocate(file, mode, offset, length) */
+static __noinline int on_fallocate(void *ctx, enum fl_hook hook, const struct fl_args *a)
 {
+	struct file *file = (void *)a->a[0];
+	struct fl_args op = { .a = { (__u64)BPF_CORE_READ(file, f_inode), a->a[2], a->a[3] } };
 	struct fl_op_state *st;
 
 	hit(hook);
-	st = op_begin(ctx, hook, fl_fallocate_op(mode), BPF_CORE_READ(file, f_inode), offset, len,
-		      true);
+	st = op_begin(hook, fl_fallocate_op((__u32)a->a[1]), true, &op);
 	op_begin_event(st, hook);
 	return 0;
 }
 
-static __always_inline int on_open(void *ctx, enum fl_hook hook, struct inode *inode,
-				   struct file *file)
+/* fuse_open(inode, file) or fuse_open_common(inode, file, isdir) */
+static __noinline int on_open(void *ctx, enum fl_hook hook, const struct fl_args *a)
 {
+	struct file *file = (void *)a->a[1];
+	struct fl_args op = { .a = { a->a[0] } };
 	struct fl_op_state *st;
 
 	hit(hook);
 	if (!(BPF_CORE_READ(file, f_flags) & FL_O_TRUNC)) {
-		st = op_begin(ctx, hook, FL_OP_NONE, NULL, 0, 0, false);
+		op_nest(hook);
 		return 0;
 	}
-	st = op_begin(ctx, hook, FL_OP_OTRUNC, inode, 0, 0, true);
+	st = op_begin(hook, FL_OP_OTRUNC, true, &op);
 	op_begin_event(st, hook);
 	return 0;
 }
 
-static __always_inline int on_break_layouts(void *ctx, struct inode *inode, __u64 start, __u64 end)
+FUNC_HOOK(fuse_do_setattr, FL_HOOK_FUSE_DO_SETATTR, ARGS_SETATTR, on_setattr, op_exit)
+FUNC_HOOK(fuse_file_fallocate, FL_HOOK_FUSE_FILE_FALLOCATE, ARGS_4, on_fallocate, op_exit)
+FUNC_HOOK(fuse_open, FL_HOOK_FUSE_OPEN, ARGS_2, on_open, op_exit)
+
+/* fuse_dax_break_layouts(inode, start, end): end 0 (5.10's callers) or -1 (6.x) is "to EOF" */
+static __noinline int on_break_layouts(void *ctx, enum fl_hook hook, const struct fl_args *a)
 {
-	/* end 0 (5.10) or -1 (6.x) means "to end of file" */
-	if (end == 0 || end == (__u64)-1)
-		end = FL_EOF;
-	else
-		end = end + 1;
-	return op_teardown(ctx, FL_HOOK_FUSE_DAX_BREAK_LAYOUTS, FL_OP_TRUNCATE, inode, start, end);
+	__u64 end = a->a[2];
+
+	end = end == 0 || end == (__u64)-1 ? FL_EOF : end + 1;
+	return teardown(ctx, hook, FL_OP_TRUNCATE, (void *)a->a[0], a->a[1], end);
 }
 
-static __always_inline int on_truncate_pagecache(void *ctx, struct inode *inode, __u64 newsize)
+/* truncate_pagecache(inode, newsize): everything from newsize on */
+static __noinline int on_truncate_pagecache(void *ctx, enum fl_hook hook, const struct fl_args *a)
 {
-	return op_teardown(ctx, FL_HOOK_TRUNCATE_PAGECACHE, FL_OP_TRUNCATE, inode, newsize, FL_EOF);
+	return teardown(ctx, hook, FL_OP_TRUNCATE, (void *)a->a[0], a->a[1], FL_EOF);
 }
 
-static __always_inline int on_truncate_pagecache_range(void *ctx, struct inode *inode,
-						       __u64 lstart, __u64 lend)
+/* truncate_pagecache_range(inode, lstart, lend): lend is the last byte */
+static __noinline int on_truncate_pagecache_range(void *ctx, enum fl_hook hook,
+						  const struct fl_args *a)
 {
-	return op_teardown(ctx, FL_HOOK_TRUNCATE_PAGECACHE_RANGE, FL_OP_PUNCH_HOLE, inode, lstart,
-			   fl_add_sat(lend, 1));
-}
-
-#define FL_I_WILL_FREE	(1 << 4)	/* include/linux/fs.h, same bits 5.10 to 6.18 */
-#define FL_I_FREEING	(1 << 5)
-
-/* inode.i_state: unsigned long up to 6.17, enum inode_state_flags_t from 6.18 */
-enum inode_state_flags_t___fl { I_NEW___fl = 8 };
-
-struct inode___enum_state {
-	enum inode_state_flags_t___fl i_state;
-} __attribute__((preserve_access_index));
-
-struct inode___long_state {
-	unsigned long i_state;
-} __attribute__((preserve_access_index));
-
-static __always_inline __u64 inode_state_bits(struct inode *inode)
-{
-	if (bpf_core_field_exists(struct inode___enum_state, i_state))
-		return BPF_CORE_READ((struct inode___enum_state *)inode, i_state);
-	return BPF_CORE_READ((struct inode___long_state *)inode, i_state);
+	return teardown(ctx, hook, FL_OP_PUNCH_HOLE, (void *)a->a[0], a->a[1],
+			   fl_add_sat(a->a[2], 1));
 }
 
 /*
@@ -1059,189 +1076,89 @@ static __always_inline __u64 inode_state_bits(struct inode *inode)
  * mapping second and it still names its inode. Eviction frees ranges without
  * the lock, rightly (nobody can fault on an inode being freed): skip it.
  */
-static __always_inline int on_reclaim(void *ctx, struct fuse_dax_mapping___fl *dmap)
+static __noinline int on_reclaim(void *ctx, enum fl_hook hook, const struct fl_args *a)
 {
+	struct fuse_dax_mapping___fl *dmap = (void *)a->a[0];
 	struct inode *inode = BPF_CORE_READ(dmap, inode);
 	__u64 first = BPF_CORE_READ(dmap, itn.start), last = BPF_CORE_READ(dmap, itn.last);
 
 	if (!inode || (inode_state_bits(inode) & (FL_I_WILL_FREE | FL_I_FREEING))) {
-		/* still an op level, so the exit hook balances it */
-		op_begin(ctx, FL_HOOK_FUSE_DAX_RECLAIM, FL_OP_NONE, NULL, 0, 0, false);
+		hit(hook);
+		op_nest(hook);
 		return 0;
 	}
-	return op_teardown(ctx, FL_HOOK_FUSE_DAX_RECLAIM, FL_OP_RECLAIM, inode,
-			   first << FUSE_DAX_SHIFT, (last + 1) << FUSE_DAX_SHIFT);
+	return teardown(ctx, hook, FL_OP_RECLAIM, inode, first << FUSE_DAX_SHIFT,
+			   (last + 1) << FUSE_DAX_SHIFT);
 }
+
+FUNC_HOOK(fuse_dax_break_layouts, FL_HOOK_FUSE_DAX_BREAK_LAYOUTS, ARGS_3, on_break_layouts,
+	  op_exit)
+FUNC_HOOK(truncate_pagecache, FL_HOOK_TRUNCATE_PAGECACHE, ARGS_2, on_truncate_pagecache, op_exit)
+FUNC_HOOK(truncate_pagecache_range, FL_HOOK_TRUNCATE_PAGECACHE_RANGE, ARGS_3,
+	  on_truncate_pagecache_range, op_exit)
+/* DAX range reclaim; userspace sets the target function (see on_reclaim) */
+FUNC_HOOK(fuse_dax_reclaim, FL_HOOK_FUSE_DAX_RECLAIM, ARGS_SECOND, on_reclaim, op_exit)
+
+/* dax_layout_busy_page_range(mapping, start, end) */
+static __noinline int on_busy_page_range(void *ctx, enum fl_hook hook, const struct fl_args *a)
+{
+	struct address_space *mapping = (void *)a->a[0];
+
+	return on_layout_break(ctx, hook, BPF_CORE_READ(mapping, host), a->a[1], a->a[2]);
+}
+
+/* dax_layout_busy_page(mapping): the whole file (ext4, xfs) */
+static __noinline int on_busy_page(void *ctx, enum fl_hook hook, const struct fl_args *a)
+{
+	struct address_space *mapping = (void *)a->a[0];
+
+	return on_layout_break(ctx, hook, BPF_CORE_READ(mapping, host), 0, FL_OFF_MAX);
+}
+
+/* dax_break_layout(inode, start, end, cb), 6.15 on */
+static __noinline int on_break_layout(void *ctx, enum fl_hook hook, const struct fl_args *a)
+{
+	return on_layout_break(ctx, hook, (void *)a->a[0], a->a[1], a->a[2]);
+}
+
+FUNC_HOOK(dax_layout_busy_page_range, FL_HOOK_DAX_LAYOUT_BUSY_PAGE_RANGE, ARGS_3,
+	  on_busy_page_range, op_exit)
+FUNC_HOOK(dax_layout_busy_page, FL_HOOK_DAX_LAYOUT_BUSY_PAGE, ARGS_1, on_busy_page, op_exit)
+FUNC_HOOK(dax_break_layout, FL_HOOK_DAX_BREAK_LAYOUT, ARGS_3, on_break_layout, op_exit)
 
 /* ---- fault side programs: fs_dax tracepoints (every mode) ---- */
 
 SEC("tp_btf/dax_pte_fault")
 int BPF_PROG(tp_dax_pte_fault, struct inode *inode, struct vm_fault *vmf, int result)
 {
-	return fault_begin(ctx, FL_HOOK_DAX_PTE_FAULT, inode, vmf, 0);
+	fault_begin(FL_HOOK_DAX_PTE_FAULT, inode, vmf, 0);
+	return 0;
 }
 
 SEC("tp_btf/dax_pte_fault_done")
 int BPF_PROG(tp_dax_pte_fault_done, struct inode *inode, struct vm_fault *vmf, int result)
 {
-	return fault_end(ctx, FL_HOOK_DAX_PTE_FAULT, result);
+	fault_end(ctx, FL_HOOK_DAX_PTE_FAULT, result);
+	return 0;
 }
 
 SEC("tp_btf/dax_pmd_fault")
 int BPF_PROG(tp_dax_pmd_fault, struct inode *inode, struct vm_fault *vmf, unsigned long max_pgoff,
 	     int result)
 {
-	return fault_begin(ctx, FL_HOOK_DAX_PMD_FAULT, inode, vmf, 9);
+	fault_begin(FL_HOOK_DAX_PMD_FAULT, inode, vmf, 9);
+	return 0;
 }
 
 SEC("tp_btf/dax_pmd_fault_done")
 int BPF_PROG(tp_dax_pmd_fault_done, struct inode *inode, struct vm_fault *vmf,
 	     unsigned long max_pgoff, int result)
 {
-	return fault_end(ctx, FL_HOOK_DAX_PMD_FAULT, result);
+	fault_end(ctx, FL_HOOK_DAX_PMD_FAULT, result);
+	return 0;
 }
 
-/* ---- function hooks, one fentry/fexit and one kprobe/kretprobe pair each ---- */
-
-#define FAULT_ENTRY_HOOK(fn, HOOK)						\
-SEC("fentry/" #fn)								\
-int fe_##fn(void *ctx) { return fault_entry_begin(HOOK); }			\
-SEC("fexit/" #fn)								\
-int fx_##fn(void *ctx) { return fault_entry_end(HOOK); }			\
-SEC("kprobe/" #fn)								\
-int kp_##fn(struct pt_regs *ctx) { return fault_entry_begin(HOOK); }		\
-SEC("kretprobe/" #fn)								\
-int kr_##fn(struct pt_regs *ctx) { return fault_entry_end(HOOK); }
-
-FAULT_ENTRY_HOOK(fuse_dax_fault, FL_HOOK_FUSE_DAX_FAULT)
-FAULT_ENTRY_HOOK(fuse_dax_huge_fault, FL_HOOK_FUSE_DAX_HUGE_FAULT)
-FAULT_ENTRY_HOOK(fuse_dax_page_mkwrite, FL_HOOK_FUSE_DAX_PAGE_MKWRITE)
-FAULT_ENTRY_HOOK(fuse_dax_pfn_mkwrite, FL_HOOK_FUSE_DAX_PFN_MKWRITE)
-
-SEC("fentry/fuse_do_setattr")
-int fe_fuse_do_setattr(void *ctx)
-{
-	/* 6.9 put a struct mnt_idmap * first; the branch not taken is pruned at load */
-	if (cfg_setattr_dentry_arg == 1)
-		return on_setattr(ctx, FL_HOOK_FUSE_DO_SETATTR, (void *)fentry_arg(ctx, 1),
-				  (void *)fentry_arg(ctx, 2));
-	return on_setattr(ctx, FL_HOOK_FUSE_DO_SETATTR, (void *)fentry_arg(ctx, 0),
-			  (void *)fentry_arg(ctx, 1));
-}
-
-SEC("kprobe/fuse_do_setattr")
-int kp_fuse_do_setattr(struct pt_regs *ctx)
-{
-	if (cfg_setattr_dentry_arg == 1)
-		return on_setattr(ctx, FL_HOOK_FUSE_DO_SETATTR, (void *)kprobe_arg(ctx, 1),
-				  (void *)kprobe_arg(ctx, 2));
-	return on_setattr(ctx, FL_HOOK_FUSE_DO_SETATTR, (void *)kprobe_arg(ctx, 0),
-			  (void *)kprobe_arg(ctx, 1));
-}
-
-SEC("fentry/fuse_file_fallocate")
-int fe_fuse_file_fallocate(void *ctx)
-{
-	return on_fallocate(ctx, FL_HOOK_FUSE_FILE_FALLOCATE, (void *)fentry_arg(ctx, 0),
-			    fentry_arg(ctx, 1), fentry_arg(ctx, 2), fentry_arg(ctx, 3));
-}
-
-SEC("kprobe/fuse_file_fallocate")
-int kp_fuse_file_fallocate(struct pt_regs *ctx)
-{
-	return on_fallocate(ctx, FL_HOOK_FUSE_FILE_FALLOCATE, (void *)kprobe_arg(ctx, 0),
-			    kprobe_arg(ctx, 1), kprobe_arg(ctx, 2), kprobe_arg(ctx, 3));
-}
-
-/* fuse_open (6.x) or fuse_open_common (5.10, 6.1): (struct inode *, struct file *, ...) */
-SEC("fentry/fuse_open")
-int fe_fuse_open(void *ctx)
-{
-	return on_open(ctx, FL_HOOK_FUSE_OPEN, (void *)fentry_arg(ctx, 0),
-		       (void *)fentry_arg(ctx, 1));
-}
-
-SEC("kprobe/fuse_open")
-int kp_fuse_open(struct pt_regs *ctx)
-{
-	return on_open(ctx, FL_HOOK_FUSE_OPEN, (void *)kprobe_arg(ctx, 0),
-		       (void *)kprobe_arg(ctx, 1));
-}
-
-#define OP_EXIT_HOOK(fn, HOOK)							\
-SEC("fexit/" #fn)								\
-int fx_##fn(void *ctx)								\
-{										\
-	return op_end(ctx, HOOK, fexit_ret(ctx), false);			\
-}										\
-SEC("kretprobe/" #fn)								\
-int kr_##fn(struct pt_regs *ctx)						\
-{										\
-	return op_end(ctx, HOOK, PT_REGS_RC_CORE(ctx), false);			\
-}
-
-OP_EXIT_HOOK(fuse_do_setattr, FL_HOOK_FUSE_DO_SETATTR)
-OP_EXIT_HOOK(fuse_file_fallocate, FL_HOOK_FUSE_FILE_FALLOCATE)
-OP_EXIT_HOOK(fuse_open, FL_HOOK_FUSE_OPEN)
-OP_EXIT_HOOK(fuse_dax_break_layouts, FL_HOOK_FUSE_DAX_BREAK_LAYOUTS)
-OP_EXIT_HOOK(truncate_pagecache, FL_HOOK_TRUNCATE_PAGECACHE)
-OP_EXIT_HOOK(truncate_pagecache_range, FL_HOOK_TRUNCATE_PAGECACHE_RANGE)
-OP_EXIT_HOOK(fuse_dax_reclaim, FL_HOOK_FUSE_DAX_RECLAIM)
-
-SEC("fentry/fuse_dax_break_layouts")
-int fe_fuse_dax_break_layouts(void *ctx)
-{
-	return on_break_layouts(ctx, (void *)fentry_arg(ctx, 0), fentry_arg(ctx, 1),
-				fentry_arg(ctx, 2));
-}
-
-SEC("kprobe/fuse_dax_break_layouts")
-int kp_fuse_dax_break_layouts(struct pt_regs *ctx)
-{
-	return on_break_layouts(ctx, (void *)kprobe_arg(ctx, 0), kprobe_arg(ctx, 1),
-				kprobe_arg(ctx, 2));
-}
-
-SEC("fentry/truncate_pagecache")
-int fe_truncate_pagecache(void *ctx)
-{
-	return on_truncate_pagecache(ctx, (void *)fentry_arg(ctx, 0), fentry_arg(ctx, 1));
-}
-
-SEC("kprobe/truncate_pagecache")
-int kp_truncate_pagecache(struct pt_regs *ctx)
-{
-	return on_truncate_pagecache(ctx, (void *)kprobe_arg(ctx, 0), kprobe_arg(ctx, 1));
-}
-
-SEC("fentry/truncate_pagecache_range")
-int fe_truncate_pagecache_range(void *ctx)
-{
-	return on_truncate_pagecache_range(ctx, (void *)fentry_arg(ctx, 0), fentry_arg(ctx, 1),
-					   fentry_arg(ctx, 2));
-}
-
-SEC("kprobe/truncate_pagecache_range")
-int kp_truncate_pagecache_range(struct pt_regs *ctx)
-{
-	return on_truncate_pagecache_range(ctx, (void *)kprobe_arg(ctx, 0), kprobe_arg(ctx, 1),
-					   kprobe_arg(ctx, 2));
-}
-
-/* DAX range reclaim; userspace sets the target function (see on_reclaim) */
-SEC("fentry/fuse_dax_reclaim")
-int fe_fuse_dax_reclaim(void *ctx)
-{
-	return on_reclaim(ctx, (void *)fentry_arg(ctx, 1));
-}
-
-SEC("kprobe/fuse_dax_reclaim")
-int kp_fuse_dax_reclaim(struct pt_regs *ctx)
-{
-	return on_reclaim(ctx, (void *)kprobe_arg(ctx, 1));
-}
-
-/* ---- FUSE request tracepoints (6.15+): a point inside setattr/fallocate/open ---- */
+/* ---- FUSE request tracepoints: a point inside setattr/fallocate/open ---- */
 
 SEC("tp_btf/fuse_request_send")
 int BPF_PROG(tp_fuse_request_send, struct fuse_req___fl *req)
@@ -1273,15 +1190,15 @@ int BPF_PROG(tp_fuse_request_send, struct fuse_req___fl *req)
 	 * (fuse_dax_break_layouts(inode, 0, -1)), a growing truncate too.
 	 */
 	if ((st->side.flags & FL_F_DAX) && !fl_op_tears_down(st->side.start, st->side.end))
-		return op_teardown(ctx, FL_HOOK_FUSE_REQUEST, FL_OP_NONE, inode, 0, FL_EOF);
-	return op_teardown(ctx, FL_HOOK_FUSE_REQUEST, FL_OP_NONE, inode, st->side.start,
+		return teardown(ctx, FL_HOOK_FUSE_REQUEST, FL_OP_NONE, inode, 0, FL_EOF);
+	return teardown(ctx, FL_HOOK_FUSE_REQUEST, FL_OP_NONE, inode, st->side.start,
 			   st->side.end);
 }
 
 SEC("tp_btf/fuse_request_end")
 int BPF_PROG(tp_fuse_request_end, struct fuse_req___fl *req)
 {
-	__u32 opcode = req->in.h.opcode, tid;
+	__u32 opcode = req->in.h.opcode, tid, dev;
 	struct fl_op_state *st;
 	void *out;
 
@@ -1294,43 +1211,28 @@ int BPF_PROG(tp_fuse_request_end, struct fuse_req___fl *req)
 		return 0;
 	/* truncate(path) in tracepoint mode: the reply names the inode */
 	hit(FL_HOOK_FUSE_REQUEST);
+	dev = fuse_req_dev(req);
 	out = BPF_CORE_READ(req, args, out_args[0].value);
-	if (!out || bpf_probe_read_kernel(&st->ino, sizeof(st->ino), out + FUSE_ATTR_OUT_INO))
+	if (!dev || !out ||
+	    bpf_probe_read_kernel(&st->ino, sizeof(st->ino), out + FUSE_ATTR_OUT_INO))
 		return 0;
-	st->dev = BPF_CORE_READ(req, fm, sb, s_dev);
+	st->dev = dev;
 	st->side.flags |= FL_F_INODE_KNOWN | FL_F_FUSE;
 	return 0;
 }
 
 /* ---- syscall tracepoints: the operation's interval when nothing finer exists ---- */
 
-static __always_inline struct inode *fd_inode(long fd)
+static __noinline int sys_op_begin(void *ctx, enum fl_hook hook, enum fl_op op,
+				   const struct fl_args *a)
 {
-	struct task_struct *task = (void *)bpf_get_current_task();
-	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
-	struct file **fds, *file = NULL;
-
-	if (fd < 0 || fd >= BPF_CORE_READ(fdt, max_fds))
-		return NULL;
-	fds = BPF_CORE_READ(fdt, fd);
-	if (bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]) || !file)
-		return NULL;
-	return BPF_CORE_READ(file, f_inode);
-}
-
-static __always_inline int sys_op_begin(void *ctx, enum fl_hook hook, enum fl_op op,
-					struct inode *inode, __u64 a, __u64 b)
-{
+	struct inode *inode = (void *)a->a[0];
 	struct fl_op_state *st;
 
 	hit(hook);
-	if (inode) {
-		__u16 flags = inode_flags(inode);
-
-		if (!inode_kept(flags))
-			return 0;
-	}
-	st = op_begin(ctx, hook, op, inode, a, b, false);
+	if (inode && !inode_kept(inode_flags(inode)))
+		return 0;
+	st = op_begin(hook, op, false, a);
 	op_begin_event(st, hook);
 	return 0;
 }
@@ -1338,41 +1240,49 @@ static __always_inline int sys_op_begin(void *ctx, enum fl_hook hook, enum fl_op
 SEC("tracepoint/syscalls/sys_enter_truncate")
 int tp_sys_enter_truncate(struct trace_event_raw_sys_enter *ctx)
 {
-	return sys_op_begin(ctx, FL_HOOK_SYS_TRUNCATE, FL_OP_TRUNCATE, NULL, ctx->args[1], 0);
+	struct fl_args a = { .a = { 0, ctx->args[1] } };
+
+	return sys_op_begin(ctx, FL_HOOK_SYS_TRUNCATE, FL_OP_TRUNCATE, &a);
 }
 
 SEC("tracepoint/syscalls/sys_enter_ftruncate")
 int tp_sys_enter_ftruncate(struct trace_event_raw_sys_enter *ctx)
 {
-	return sys_op_begin(ctx, FL_HOOK_SYS_FTRUNCATE, FL_OP_TRUNCATE, fd_inode(ctx->args[0]),
-			    ctx->args[1], 0);
+	struct fl_args a = { .a = { (__u64)fd_inode(ctx->args[0]), ctx->args[1] } };
+
+	return sys_op_begin(ctx, FL_HOOK_SYS_FTRUNCATE, FL_OP_TRUNCATE, &a);
 }
 
 SEC("tracepoint/syscalls/sys_enter_fallocate")
 int tp_sys_enter_fallocate(struct trace_event_raw_sys_enter *ctx)
 {
-	return sys_op_begin(ctx, FL_HOOK_SYS_FALLOCATE, fl_fallocate_op(ctx->args[1]),
-			    fd_inode(ctx->args[0]), ctx->args[2], ctx->args[3]);
+	struct fl_args a = { .a = { (__u64)fd_inode(ctx->args[0]), ctx->args[2], ctx->args[3] } };
+
+	return sys_op_begin(ctx, FL_HOOK_SYS_FALLOCATE, fl_fallocate_op(ctx->args[1]), &a);
 }
 
 SEC("tracepoint/syscalls/sys_enter_open")
 int tp_sys_enter_open(struct trace_event_raw_sys_enter *ctx)
 {
+	struct fl_args a = {};
+
 	if (!(ctx->args[1] & FL_O_TRUNC))
 		return 0;
-	return sys_op_begin(ctx, FL_HOOK_SYS_OPEN, FL_OP_OTRUNC, NULL, 0, 0);
+	return sys_op_begin(ctx, FL_HOOK_SYS_OPEN, FL_OP_OTRUNC, &a);
 }
 
 SEC("tracepoint/syscalls/sys_enter_openat")
 int tp_sys_enter_openat(struct trace_event_raw_sys_enter *ctx)
 {
+	struct fl_args a = {};
+
 	if (!(ctx->args[2] & FL_O_TRUNC))
 		return 0;
-	return sys_op_begin(ctx, FL_HOOK_SYS_OPENAT, FL_OP_OTRUNC, NULL, 0, 0);
+	return sys_op_begin(ctx, FL_HOOK_SYS_OPENAT, FL_OP_OTRUNC, &a);
 }
 
 /* Syscall exits end the op whatever nested hooks did not balance. */
-static __always_inline int sys_op_end(void *ctx, enum fl_hook hook, long ret, bool opened)
+static __noinline int sys_op_end(void *ctx, enum fl_hook hook, long ret, bool opened)
 {
 	__u32 tid = current_tid();
 	struct fl_op_state *st = bpf_map_lookup_elem(&ops, &tid);
@@ -1422,27 +1332,29 @@ int tp_sys_exit_openat(struct trace_event_raw_sys_exit *ctx)
 	return sys_op_end(ctx, FL_HOOK_SYS_OPENAT, ctx->ret, true);
 }
 
+/* ---- programs that are never attached: run with BPF_PROG_TEST_RUN ---- */
+
 /*
- * Export benchmark (make bench): userspace runs this with BPF_PROG_TEST_RUN
- * to push synthetic events through emit_event() and the ring buffer at a
- * rate it controls, to measure what the recorder can take without loss.
- * Never attached; loaded only for the benchmark.
+ * Export benchmark (make bench): push synthetic events through emit() and
+ * the ring buffer at a rate userspace controls, to measure what the recorder
+ * can take without loss. Loaded only for the benchmark.
  */
 SEC("raw_tp")
 int bench_emit(void *ctx)
 {
 	for (int i = 0; i < FL_BENCH_BATCH; i++)
-		emit_event(FL_EV_FAULT_BEGIN, FL_HOOK_DAX_PTE_FAULT, 1, i, 0, 4096, 0,
-			   FL_OP_FAULT, FL_LOCK_SHARED_SELF, FL_F_INODE_KNOWN | FL_F_DAX, 0);
+		EMIT(.kind = FL_EV_FAULT_BEGIN, .hook = FL_HOOK_DAX_PTE_FAULT, .dev = 1, .ino = i,
+		     .end = 4096, .op = FL_OP_FAULT, .lock = FL_LOCK_SHARED_SELF,
+		     .flags = FL_F_INODE_KNOWN | FL_F_DAX);
 	return 0;
 }
 
 /*
  * Fault path proxy (make bench): the helper and map mix of one DAX fault's
  * begin and end hooks (fault_begin() and fault_end() on a lock-holding
- * fault), run with BPF_PROG_TEST_RUN, so that a host without DAX measures it
- * natively. Never attached; loaded only for the benchmark. raw_tp test runs
- * take no repeat count: the program loops as often as userspace says.
+ * fault), so that a host without DAX measures it natively. Loaded only for
+ * the benchmark. raw_tp test runs take no repeat count: the program loops as
+ * often as userspace says.
  */
 __u32 calibrate_loops;
 
@@ -1472,5 +1384,25 @@ int bench_calibrate(void *ctx)
 		if (bpf_ktime_get_ns() > key.ino)
 			fs->ts = 0;
 	}
+	return 0;
+}
+
+/*
+ * Self-test of bpf_map_try_init() (tests/bpf): another CPU inserts the same
+ * key between our lookup and our insert. The state must be found, not lost.
+ */
+__u32 selftest_found;
+
+SEC("raw_tp")
+int selftest_lost_insert_race(void *ctx)
+{
+	__u32 key = 0xfffffffe, zero = 0;
+	struct fl_op_state *init = bpf_map_lookup_elem(&zero_op, &zero);
+
+	if (!init)
+		return 0;
+	bpf_map_update_elem(&ops, &key, init, BPF_NOEXIST);	/* the other CPU wins */
+	selftest_found = bpf_map_try_init(&ops, &key, init) != NULL;
+	bpf_map_delete_elem(&ops, &key);
 	return 0;
 }

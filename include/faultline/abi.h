@@ -4,6 +4,11 @@
  * the maps userspace reads. Compiled into the BPF object and into the host tools
  * and tests, so there is exactly one definition of every layout and number.
  *
+ * Lists that several places must agree on (hooks, counters, violation kinds,
+ * invariants) are X-macro tables here, as the kernel's __BPF_FUNC_MAPPER is:
+ * the enums, the names in logs, the hook descriptions and the binding of hooks
+ * to BPF programs are all generated from them (doc/design.md).
+ *
  * Every multi-byte field is native-endian; records are only ever read on the
  * machine that produced them. The JSON log (see tools/log.h) is the portable form.
  */
@@ -26,37 +31,92 @@
 /* inode->i_flags bit for DAX (include/linux/fs.h S_DAX); stable since 4.0 */
 #define FL_S_DAX		(1U << 13)
 
+/* What a hook is, which decides how it attaches and what it feeds. */
+enum fl_hook_class {
+	FL_HC_FAULT_TP,		/* fs_dax tracepoints: tp_btf, inside the fault's lock */
+	FL_HC_FAULT_ENTRY,	/* FUSE fault entry points: function, only name faults */
+	FL_HC_OP,		/* FUSE shrinking operations: function, the op's interval */
+	FL_HC_TEARDOWN,		/* teardown points: function, lock must be exclusive */
+	FL_HC_LAYOUT,		/* layout breaks (waits out pinned pages): function */
+	FL_HC_FUSE_TP,		/* fuse:fuse_request_* tracepoints: tp_btf */
+	FL_HC_SYSCALL,		/* syscalls:sys_{enter,exit}_* tracepoints */
+};
+
 /*
- * Hooks: the logical places faultline observes. Each is attached in one mode
- * chosen at load time (see enum fl_mode); the BPF object carries a program per
- * hook and mode, userspace turns off the ones it does not use.
+ * FL_HOOKS(FN, TP): every hook faultline attaches, once.
+ *
+ *   FN(ID, name, class, serves, candidate functions...)
+ *	a function hook: fentry/fexit, else kprobe/kretprobe, on the first
+ *	candidate this kernel has. The BPF object defines fe_<name>,
+ *	fx_<name>, kp_<name> and kr_<name>.
+ *   TP(ID, name, class, serves, category, begin, end)
+ *	a tracepoint pair. The BPF object defines tp_<begin> and tp_<end>.
+ *
+ * @serves names the invariants the hook feeds, for probe's output. The
+ * tools bind every row to its programs through the skeleton, so a program
+ * that is renamed or missing is a compile error, never a silently skipped hook.
+ * Adding a hook is one row here plus its handlers in bpf/faultline.bpf.c.
  */
+#define FL_HOOKS(FN, TP)							\
+	/* fault side, inside dax_iomap_fault with the fs lock already taken */	\
+	TP(DAX_PTE_FAULT, dax_pte_fault, FL_HC_FAULT_TP, "I1 I3",		\
+	   fs_dax, dax_pte_fault, dax_pte_fault_done)				\
+	TP(DAX_PMD_FAULT, dax_pmd_fault, FL_HC_FAULT_TP, "I1 I3",		\
+	   fs_dax, dax_pmd_fault, dax_pmd_fault_done)				\
+	/* fault side, FUSE entry points (name the fault; lock not yet taken) */	\
+	FN(FUSE_DAX_FAULT, fuse_dax_fault, FL_HC_FAULT_ENTRY, "fault names",	\
+	   "fuse_dax_fault")							\
+	FN(FUSE_DAX_HUGE_FAULT, fuse_dax_huge_fault, FL_HC_FAULT_ENTRY,		\
+	   "fault names", "fuse_dax_huge_fault")				\
+	FN(FUSE_DAX_PAGE_MKWRITE, fuse_dax_page_mkwrite, FL_HC_FAULT_ENTRY,	\
+	   "fault names", "fuse_dax_page_mkwrite")				\
+	FN(FUSE_DAX_PFN_MKWRITE, fuse_dax_pfn_mkwrite, FL_HC_FAULT_ENTRY,	\
+	   "fault names", "fuse_dax_pfn_mkwrite")				\
+	/* shrinking operations, FUSE functions (interval of the operation) */	\
+	FN(FUSE_DO_SETATTR, fuse_do_setattr, FL_HC_OP, "I3 I5",			\
+	   "fuse_do_setattr")							\
+	FN(FUSE_FILE_FALLOCATE, fuse_file_fallocate, FL_HC_OP, "I3 I5",		\
+	   "fuse_file_fallocate")						\
+	/* 5.10 and 6.1 do the work in fuse_open_common(); 6.12 in fuse_open() */	\
+	FN(FUSE_OPEN, fuse_open, FL_HC_OP, "I3 I5",				\
+	   "fuse_open_common", "fuse_open")					\
+	/* teardown points: where mappings are torn down, lock must be exclusive */	\
+	FN(FUSE_DAX_BREAK_LAYOUTS, fuse_dax_break_layouts, FL_HC_TEARDOWN,	\
+	   "I2 I3", "fuse_dax_break_layouts")					\
+	FN(TRUNCATE_PAGECACHE, truncate_pagecache, FL_HC_TEARDOWN, "I2 I3 I5",	\
+	   "truncate_pagecache")						\
+	FN(TRUNCATE_PAGECACHE_RANGE, truncate_pagecache_range, FL_HC_TEARDOWN,	\
+	   "I2 I3 I5", "truncate_pagecache_range")				\
+	/* DAX range reclaim (inlined reclaim_one_dmap_locked in Debian 6.12) */	\
+	FN(FUSE_DAX_RECLAIM, fuse_dax_reclaim, FL_HC_TEARDOWN, "I4",		\
+	   "reclaim_one_dmap_locked", "dmap_reinit_add_to_free_pool")		\
+	/* layout breaks: dax_layout_busy_page_range() up to 6.14, whole-file	\
+	 * dax_layout_busy_page() (ext4, xfs), dax_break_layout() from 6.15 */	\
+	FN(DAX_LAYOUT_BUSY_PAGE_RANGE, dax_layout_busy_page_range, FL_HC_LAYOUT,	\
+	   "I5", "dax_layout_busy_page_range")					\
+	FN(DAX_LAYOUT_BUSY_PAGE, dax_layout_busy_page, FL_HC_LAYOUT, "I5",	\
+	   "dax_layout_busy_page")						\
+	FN(DAX_BREAK_LAYOUT, dax_break_layout, FL_HC_LAYOUT, "I5",		\
+	   "dax_break_layout")							\
+	/* FUSE request tracepoints: a point inside setattr/fallocate/open */	\
+	TP(FUSE_REQUEST, fuse_request, FL_HC_FUSE_TP, "I2 I3",			\
+	   fuse, fuse_request_send, fuse_request_end)				\
+	/* shrinking operations, syscall tracepoints (interval of the syscall) */	\
+	TP(SYS_TRUNCATE, sys_truncate, FL_HC_SYSCALL, "I3",			\
+	   syscalls, sys_enter_truncate, sys_exit_truncate)			\
+	TP(SYS_FTRUNCATE, sys_ftruncate, FL_HC_SYSCALL, "I3",			\
+	   syscalls, sys_enter_ftruncate, sys_exit_ftruncate)			\
+	TP(SYS_FALLOCATE, sys_fallocate, FL_HC_SYSCALL, "I3",			\
+	   syscalls, sys_enter_fallocate, sys_exit_fallocate)			\
+	TP(SYS_OPEN, sys_open, FL_HC_SYSCALL, "I3",				\
+	   syscalls, sys_enter_open, sys_exit_open)				\
+	TP(SYS_OPENAT, sys_openat, FL_HC_SYSCALL, "I3",				\
+	   syscalls, sys_enter_openat, sys_exit_openat)
+
+#define FL__HOOK_ENUM_FN(ID, ...) FL_HOOK_##ID,
+#define FL__HOOK_ENUM_TP(ID, ...) FL_HOOK_##ID,
 enum fl_hook {
-	/* fault side, inside dax_iomap_fault with the fs lock already taken */
-	FL_HOOK_DAX_PTE_FAULT,
-	FL_HOOK_DAX_PMD_FAULT,
-	/* fault side, FUSE entry points (name the fault; lock not yet taken) */
-	FL_HOOK_FUSE_DAX_FAULT,
-	FL_HOOK_FUSE_DAX_HUGE_FAULT,
-	FL_HOOK_FUSE_DAX_PAGE_MKWRITE,
-	FL_HOOK_FUSE_DAX_PFN_MKWRITE,
-	/* shrinking operations, FUSE functions (interval of the operation) */
-	FL_HOOK_FUSE_DO_SETATTR,
-	FL_HOOK_FUSE_FILE_FALLOCATE,
-	FL_HOOK_FUSE_OPEN,
-	/* teardown points: where mappings are torn down, lock must be exclusive */
-	FL_HOOK_FUSE_DAX_BREAK_LAYOUTS,
-	FL_HOOK_TRUNCATE_PAGECACHE,
-	FL_HOOK_TRUNCATE_PAGECACHE_RANGE,
-	FL_HOOK_FUSE_DAX_RECLAIM,
-	/* FUSE request tracepoint (6.15+): a point inside setattr/fallocate/open */
-	FL_HOOK_FUSE_REQUEST,
-	/* shrinking operations, syscall tracepoints (interval of the syscall) */
-	FL_HOOK_SYS_TRUNCATE,
-	FL_HOOK_SYS_FTRUNCATE,
-	FL_HOOK_SYS_FALLOCATE,
-	FL_HOOK_SYS_OPEN,
-	FL_HOOK_SYS_OPENAT,
+	FL_HOOKS(FL__HOOK_ENUM_FN, FL__HOOK_ENUM_TP)
 	FL_HOOK__COUNT
 };
 
@@ -84,12 +144,12 @@ enum fl_op {
 
 /*
  * State of the inode's fault lock at the moment a hook read it, decoded from
- * the rw_semaphore (see rules.h fl_rwsem_decode()).
+ * the rw_semaphore (see rules.h fl_rwsem_decode(), fl_rwbase_decode()).
  */
 enum fl_lock {
-	FL_LOCK_UNKNOWN,	/* not readable: no lock for this fs/kernel, PREEMPT_RT, no inode */
+	FL_LOCK_UNKNOWN,	/* not readable: no lock for this fs/kernel, no inode */
 	FL_LOCK_NONE,		/* nobody holds it */
-	FL_LOCK_SHARED,		/* readers hold it; the last reader recorded is another task */
+	FL_LOCK_SHARED,		/* readers hold it; none of them is known to be this task */
 	FL_LOCK_SHARED_SELF,	/* readers hold it; the last reader recorded is this task */
 	FL_LOCK_EXCL_SELF,	/* this task holds it exclusive */
 	FL_LOCK_EXCL_OTHER,	/* another task holds it exclusive */
@@ -105,11 +165,34 @@ enum fl_layout {
 	FL_LAYOUT__COUNT
 };
 
+/*
+ * FL_INVARIANTS(X): X(ID, what it says). The invariants, for a DAX inode
+ * (doc/design.md has the long form):
+ */
+#define FL_INVARIANTS(X)							\
+	X(I1, "every DAX fault holds the fault lock")				\
+	X(I2, "every teardown holds the fault lock exclusive")			\
+	X(I3, "no fault overlaps a teardown of its pages")			\
+	X(I4, "DAX range reclaim holds the fault lock exclusive")		\
+	X(I5, "layouts are broken, under the lock, over every page removed")
+
+#define FL__INV_ENUM(ID, what) FL_##ID,
+enum fl_inv {
+	FL_INVARIANTS(FL__INV_ENUM)
+	FL_INV__COUNT
+};
+
+/* FL_VIOLATIONS(X): X(ID, name in logs, invariant it breaks) */
+#define FL_VIOLATIONS(X)							\
+	X(RACE, "race", FL_I3)							\
+	X(UNSERIALIZED_FAULT, "unserialized-fault", FL_I1)			\
+	X(UNSERIALIZED_TRUNCATE, "unserialized-truncate", FL_I2)		\
+	X(UNSERIALIZED_RECLAIM, "unserialized-reclaim", FL_I4)			\
+	X(UNBROKEN_LAYOUT, "unbroken-layout", FL_I5)
+
+#define FL__VIO_ENUM(ID, name, inv) FL_VIO_##ID,
 enum fl_violation_kind {
-	FL_VIO_RACE,			/* I3: fault and teardown overlapped in time and pages */
-	FL_VIO_UNSERIALIZED_FAULT,	/* I1: DAX fault without the lock held */
-	FL_VIO_UNSERIALIZED_TRUNCATE,	/* I2: teardown without the lock held exclusive */
-	FL_VIO_UNSERIALIZED_RECLAIM,	/* I4: range reclaim without the lock held exclusive */
+	FL_VIOLATIONS(FL__VIO_ENUM)
 	FL_VIO__COUNT
 };
 
@@ -119,6 +202,7 @@ enum fl_event_kind {
 	FL_EV_OP_BEGIN,
 	FL_EV_OP_END,
 	FL_EV_TEARDOWN,		/* a teardown point inside an operation */
+	FL_EV_LAYOUT_BREAK,	/* a layout break inside an operation */
 	FL_EV__COUNT
 };
 
@@ -130,23 +214,43 @@ enum fl_event_kind {
 #define FL_F_SYSCALL_ONLY	(1U << 4)	/* op interval is the syscall's, not the teardown's */
 #define FL_F_INFLIGHT		(1U << 5)	/* op had not ended when the record was made */
 
-/* Counters (struct fl_stats), summed over CPUs by userspace into the trailer. */
+/*
+ * FL_COUNTERS(X): X(ID, name in the trailer). Per-CPU in the kernel, summed by
+ * userspace into the trailer. The "evidence" counters say what the run
+ * observed of each invariant: the gate's coverage comes from them, not from
+ * the plan alone (tools/logread.c fl_log_observed()).
+ */
+#define FL_COUNTERS(X)								\
+	X(HOOK_HITS, "hook_hits")		/* every program invocation */	\
+	X(FAULTS, "faults")			/* DAX faults on tracked inodes */	\
+	X(OPS, "ops")				/* shrinking ops on tracked inodes */	\
+	X(TEARDOWNS, "teardowns")		/* teardown points on tracked inodes */	\
+	X(EVENTS, "events")			/* events exported */		\
+	X(EVENTS_LOST, "events_lost")		/* event ring buffer full */	\
+	X(VIOLATIONS, "violations")	/* detected (emitted + suppressed + lost) */	\
+	X(VIOLATIONS_SUPPRESSED, "violations_suppressed") /* repeats, only counted */	\
+	X(VIOLATIONS_LOST, "violations_lost")	/* violation ring full: evidence lost */	\
+	X(MAP_FULL, "map_full")		/* in-flight state not stored: evidence lost */	\
+	X(FILTERED_NOT_FUSE, "filtered_not_fuse")				\
+	X(FILTERED_NOT_DAX, "filtered_not_dax")					\
+	X(LOCK_UNKNOWN, "lock_unknown")	/* lock unreadable where a rule needed it */	\
+	X(UNMATCHED_END, "unmatched_end")	/* an end without its begin */	\
+	X(OPS_INODE_UNKNOWN, "ops_inode_unknown") /* ops no hook could name */	\
+	/* evidence, on DAX inodes only */					\
+	X(DAX_FAULTS_LOCK_READ, "dax_faults_lock_read")		/* I1, I3 */	\
+	X(DAX_FAULTS_LOCK_UNKNOWN, "dax_faults_lock_unknown")			\
+	X(DAX_TEARDOWNS_LOCK_READ, "dax_teardowns_lock_read")	/* I2, I3 */	\
+	X(DAX_TEARDOWNS_LOCK_UNKNOWN, "dax_teardowns_lock_unknown")		\
+	X(DAX_OPS, "dax_ops")			/* shrinking ops published: I3 */	\
+	X(RECLAIMS_LOCK_READ, "reclaims_lock_read")		/* I4 */	\
+	X(RECLAIMS_LOCK_UNKNOWN, "reclaims_lock_unknown")			\
+	X(LAYOUT_BREAKS, "layout_breaks")	/* breaks seen under an op */	\
+	X(LAYOUT_CHECKS, "layout_checks")	/* removals judged against breaks: I5 */	\
+	X(LAYOUT_UNKNOWN, "layout_unknown")	/* removals that could not be judged */
+
+#define FL__CTR_ENUM(ID, name) FL_CTR_##ID,
 enum fl_counter {
-	FL_CTR_HOOK_HITS,	/* every program invocation */
-	FL_CTR_FAULTS,		/* DAX faults on tracked inodes */
-	FL_CTR_OPS,		/* shrinking operations on tracked inodes */
-	FL_CTR_TEARDOWNS,	/* teardown points on tracked inodes */
-	FL_CTR_EVENTS,		/* events exported */
-	FL_CTR_EVENTS_LOST,	/* event ring buffer full */
-	FL_CTR_VIOLATIONS,	/* violations detected (emitted + suppressed + lost) */
-	FL_CTR_VIOLATIONS_SUPPRESSED,	/* repeats counted per key, not emitted in full */
-	FL_CTR_VIOLATIONS_LOST,	/* violation ring buffer full: evidence lost */
-	FL_CTR_MAP_FULL,	/* in-flight state could not be stored: evidence lost */
-	FL_CTR_FILTERED_NOT_FUSE,
-	FL_CTR_FILTERED_NOT_DAX,
-	FL_CTR_LOCK_UNKNOWN,	/* lock state unreadable where a rule needed it */
-	FL_CTR_UNMATCHED_END,	/* an end without its begin (attached mid-flight) */
-	FL_CTR_OPS_INODE_UNKNOWN,	/* shrinking ops whose inode no hook could name */
+	FL_COUNTERS(FL__CTR_ENUM)
 	FL_CTR__COUNT
 };
 
@@ -184,8 +288,11 @@ struct fl_violation {
 	__u16 flags;		/* FL_F_* of the inode */
 	__u32 seq;		/* how many of this key were seen, this one included */
 	__u32 pad;
+	/* UNBROKEN_LAYOUT: the bytes the op's layout breaks covered, [start, end); empty: none */
+	__u64 layout_start;
+	__u64 layout_end;
 	struct fl_side fault;	/* valid for RACE and UNSERIALIZED_FAULT */
-	struct fl_side op;	/* valid for RACE and UNSERIALIZED_{TRUNCATE,RECLAIM} */
+	struct fl_side op;	/* valid for every kind but UNSERIALIZED_FAULT */
 };
 
 struct fl_event {

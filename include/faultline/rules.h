@@ -22,6 +22,17 @@
 /* owner's low bits are flags; task_struct is at least 64-byte aligned */
 #define FL_RWSEM_OWNER_FLAGS	7ULL
 
+/*
+ * PREEMPT_RT: an rw_semaphore is an rwbase_rt (include/linux/rwbase_rt.h,
+ * kernel/locking/rwbase_rt.c): atomic_t readers plus an rt_mutex the writer
+ * owns. readers == READER_BIAS: free; above it: held by (readers - READER_BIAS)
+ * readers; WRITER_BIAS: write-held; below WRITER_BIAS: a writer holds the
+ * rt_mutex and waits for that many readers, who still hold the lock. The
+ * rt_mutex owner's bit 0 is RT_MUTEX_HAS_WAITERS.
+ */
+#define FL_RWBASE_READER_BIAS	(1U << 31)
+#define FL_RWBASE_WRITER_BIAS	(1U << 30)
+
 /* kernel dev_t (MINORBITS 20) */
 #define FL_DEV_MAJOR(dev)	((__u32)(dev) >> 20)
 #define FL_DEV_MINOR(dev)	((__u32)(dev) & 0xfffff)
@@ -38,6 +49,12 @@ enum fl_verdict {
 	FL_BAD,
 	FL_UNKNOWN,
 };
+
+/* Lock states that prove nothing either way (for the evidence counters). */
+static __always_inline int fl_lock_known(enum fl_lock lock)
+{
+	return lock != FL_LOCK_UNKNOWN;
+}
 
 /*
  * Decode an rw_semaphore into who holds it, as seen by task @self.
@@ -56,6 +73,30 @@ static __always_inline enum fl_lock fl_rwsem_decode(__u64 count, __u64 owner, __
 		return FL_LOCK_SHARED;
 	}
 	return FL_LOCK_NONE;
+}
+
+/*
+ * The same for a PREEMPT_RT rw_semaphore (@readers, the rt_mutex's @owner).
+ * Readers are not tracked by task there, so a read-held lock is FL_LOCK_SHARED
+ * whoever reads it.
+ */
+static __always_inline enum fl_lock fl_rwbase_decode(__u32 readers, __u64 owner, __u64 self)
+{
+	__u64 task = owner & ~FL_RWSEM_OWNER_FLAGS;
+
+	if (readers == FL_RWBASE_READER_BIAS)
+		return FL_LOCK_NONE;
+	if (readers > FL_RWBASE_READER_BIAS)
+		return FL_LOCK_SHARED;
+	/* 0: the writer saw the last reader leave and is setting WRITER_BIAS */
+	if (readers == FL_RWBASE_WRITER_BIAS || readers == 0) {
+		if (!task)
+			return FL_LOCK_UNKNOWN;
+		return task == self ? FL_LOCK_EXCL_SELF : FL_LOCK_EXCL_OTHER;
+	}
+	if (readers < FL_RWBASE_WRITER_BIAS)
+		return FL_LOCK_SHARED;	/* a writer waits for these readers */
+	return FL_LOCK_UNKNOWN;		/* between the biases: no state rwbase_rt makes */
 }
 
 /*
@@ -229,6 +270,79 @@ static __always_inline int fl_is_race(const struct fl_side *fault, const struct 
 }
 
 /*
+ * The bytes a layout break covers: dax_layout_busy_page_range(mapping, start,
+ * end) and dax_break_layout(inode, start, end, cb) scan the pages from
+ * start >> PAGE_SHIFT to end >> PAGE_SHIFT, both included; end LLONG_MAX, or
+ * any negative end (callers pass -1 for "the whole file"), means to the end of
+ * the file. The seed's callers passed (0, 0): page 0 only.
+ */
+static __always_inline void fl_layout_range(__u64 start, __u64 end, __u64 *bs, __u64 *be)
+{
+	if (start > FL_OFF_MAX)
+		start = 0;
+	*bs = (start >> FL_PAGE_SHIFT) << FL_PAGE_SHIFT;
+	if (end >= FL_OFF_MAX)	/* LLONG_MAX, or negative as a loff_t */
+		*be = FL_EOF;
+	else
+		*be = ((end >> FL_PAGE_SHIFT) + 1) << FL_PAGE_SHIFT;
+}
+
+/* Union of two byte ranges into the first (empty ranges add nothing). */
+static __always_inline void fl_range_union(__u64 *s, __u64 *e, __u64 s2, __u64 e2)
+{
+	if (s2 >= e2)
+		return;
+	if (*s >= *e) {
+		*s = s2;
+		*e = e2;
+		return;
+	}
+	if (s2 < *s)
+		*s = s2;
+	if (e2 > *e)
+		*e = e2;
+}
+
+/*
+ * What a teardown point removes: the pages of [@start, @end) below the size
+ * the file had before the operation (@size_before, FL_EOF if unknown). Sets
+ * @exact to whether the end is known (an unknown size leaves a truncate's end open).
+ */
+static __always_inline void fl_removal(__u64 start, __u64 end, __u64 size_before,
+				       __u64 *rs, __u64 *re, int *exact)
+{
+	*rs = start;
+	*re = end < size_before ? end : size_before;
+	*exact = size_before != FL_EOF || end != FL_EOF;
+}
+
+/*
+ * I5: before an operation removes pages of a DAX inode, its layout breaks
+ * (taken with the lock held exclusive) must have covered every one of them,
+ * at page granularity. [@bs, @be) is the union of those breaks (empty: none),
+ * [@rs, @re) the removal. Nothing removed is nothing to check (FL_OK). A
+ * removal whose end is not @exact and that the breaks do not cover to the end
+ * of the file cannot be judged (FL_UNKNOWN).
+ */
+static __always_inline enum fl_verdict fl_layout_verdict(__u64 bs, __u64 be, __u64 rs, __u64 re,
+							 int exact)
+{
+	__u64 r_first, r_last, b_first, b_last;
+
+	if (rs >= re)
+		return FL_OK;
+	r_first = rs >> FL_PAGE_SHIFT;
+	r_last = re == FL_EOF ? FL_EOF : (re - 1) >> FL_PAGE_SHIFT;
+	if (bs < be) {
+		b_first = bs >> FL_PAGE_SHIFT;
+		b_last = be == FL_EOF ? FL_EOF : (be - 1) >> FL_PAGE_SHIFT;
+		if (b_first <= r_first && r_last <= b_last)
+			return FL_OK;
+	}
+	return exact ? FL_BAD : FL_UNKNOWN;
+}
+
+/*
  * Early filter: which counter says why an inode is dropped, FL_CTR__COUNT to
  * keep it. Inodes that are neither FUSE nor DAX are never of interest; the
  * options narrow further to FUSE-only or DAX-only.
@@ -244,7 +358,7 @@ static __always_inline enum fl_counter fl_filter(__u32 flags, int want_fuse, int
 	return FL_CTR__COUNT;
 }
 
-/* Which inodes the invariants apply to: DAX inodes (I1-I4 are about DAX). */
+/* Which inodes the invariants apply to: DAX inodes (I1-I5 are about DAX). */
 static __always_inline int fl_invariants_apply(__u32 flags)
 {
 	return (flags & FL_F_DAX) != 0;

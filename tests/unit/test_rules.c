@@ -201,6 +201,92 @@ static void filter(void **state)
 	assert_false(fl_invariants_apply(FL_F_FUSE));
 }
 
+
+/* PREEMPT_RT: an rw_semaphore is an rwbase_rt (readers count, rt_mutex owner). */
+static void rwbase_rt(void **state)
+{
+	const uint32_t rb = FL_RWBASE_READER_BIAS, wb = FL_RWBASE_WRITER_BIAS;
+
+	assert_int_equal(fl_rwbase_decode(rb, 0, SELF), FL_LOCK_NONE);
+	/* a stale owner with the lock free does not hold it */
+	assert_int_equal(fl_rwbase_decode(rb, OTHER, SELF), FL_LOCK_NONE);
+	/* readers: not tracked by task on RT, so never "self" */
+	assert_int_equal(fl_rwbase_decode(rb + 1, 0, SELF), FL_LOCK_SHARED);
+	assert_int_equal(fl_rwbase_decode(rb + 3, SELF, SELF), FL_LOCK_SHARED);
+	/* write-held: the writer owns the rt_mutex; bit 0 is RT_MUTEX_HAS_WAITERS */
+	assert_int_equal(fl_rwbase_decode(wb, SELF, SELF), FL_LOCK_EXCL_SELF);
+	assert_int_equal(fl_rwbase_decode(wb, SELF | 1, SELF), FL_LOCK_EXCL_SELF);
+	assert_int_equal(fl_rwbase_decode(wb, OTHER | 1, SELF), FL_LOCK_EXCL_OTHER);
+	/* the writer saw the last reader go and is setting WRITER_BIAS */
+	assert_int_equal(fl_rwbase_decode(0, OTHER, SELF), FL_LOCK_EXCL_OTHER);
+	/* a writer waits for two readers, who still hold it */
+	assert_int_equal(fl_rwbase_decode(2, OTHER, SELF), FL_LOCK_SHARED);
+	/* write-held with no owner, or between the biases: nothing rwbase_rt makes */
+	assert_int_equal(fl_rwbase_decode(wb, 0, SELF), FL_LOCK_UNKNOWN);
+	assert_int_equal(fl_rwbase_decode(wb + 5, OTHER, SELF), FL_LOCK_UNKNOWN);
+	/* and the rules read it as they read the other layout */
+	assert_int_equal(fl_fault_lock_verdict(fl_rwbase_decode(rb + 1, 0, SELF)), FL_OK);
+	assert_int_equal(fl_fault_lock_verdict(fl_rwbase_decode(rb, 0, SELF)), FL_BAD);
+	assert_int_equal(fl_teardown_lock_verdict(fl_rwbase_decode(wb, SELF, SELF)), FL_OK);
+	assert_int_equal(fl_teardown_lock_verdict(fl_rwbase_decode(rb + 1, 0, SELF)), FL_BAD);
+}
+
+/* I5: layout breaks must cover every page a teardown removes. */
+static void layouts(void **state)
+{
+	__u64 bs, be, rs, re;
+	int exact;
+
+	/* the seed's fuse_dax_break_layouts(inode, 0, 0): page 0 only */
+	fl_layout_range(0, 0, &bs, &be);
+	assert_int_equal(bs, 0);
+	assert_int_equal(be, 4096);
+	/* the fix's (0, -1), and LLONG_MAX: the whole file */
+	fl_layout_range(0, (uint64_t)-1, &bs, &be);
+	assert_true(bs == 0 && be == FL_EOF);
+	fl_layout_range(0, FL_OFF_MAX, &bs, &be);
+	assert_true(bs == 0 && be == FL_EOF);
+	/* a reclaim-sized range: pages of [2 MiB, 4 MiB - 1] */
+	fl_layout_range(2 << 20, (4 << 20) - 1, &bs, &be);
+	assert_true(bs == 2 << 20 && be == 4 << 20);
+	fl_layout_range(5000, 5000, &bs, &be);
+	assert_true(bs == 4096 && be == 8192);
+
+	/* truncate to 8 KiB of a 4 MiB file: pages 2.. go */
+	fl_removal(8192, FL_EOF, 4 << 20, &rs, &re, &exact);
+	assert_true(rs == 8192 && re == 4 << 20 && exact);
+	assert_int_equal(fl_layout_verdict(0, 4096, rs, re, exact), FL_BAD);	/* the seed */
+	assert_int_equal(fl_layout_verdict(0, FL_EOF, rs, re, exact), FL_OK);	/* the fix */
+	assert_int_equal(fl_layout_verdict(0, 0, rs, re, exact), FL_BAD);	/* no break */
+	/* a growing truncate removes nothing */
+	fl_removal(8 << 20, FL_EOF, 4 << 20, &rs, &re, &exact);
+	assert_true(rs >= re);
+	assert_int_equal(fl_layout_verdict(0, 0, rs, re, exact), FL_OK);
+	/* unknown size before: covered to EOF is fine, anything less cannot be judged */
+	fl_removal(8192, FL_EOF, FL_EOF, &rs, &re, &exact);
+	assert_false(exact);
+	assert_int_equal(fl_layout_verdict(0, FL_EOF, rs, re, exact), FL_OK);
+	assert_int_equal(fl_layout_verdict(0, 4096, rs, re, exact), FL_UNKNOWN);
+	/* a punch hole knows its end even without the size */
+	fl_removal(4096, 3 * 4096, FL_EOF, &rs, &re, &exact);
+	assert_true(exact);
+	assert_int_equal(fl_layout_verdict(0, 4096, rs, re, exact), FL_BAD);
+	assert_int_equal(fl_layout_verdict(4096, 3 * 4096, rs, re, exact), FL_OK);
+	/* page granularity: a partial last page counts as that page */
+	assert_int_equal(fl_layout_verdict(4096, 8192, 4096, 8000, 1), FL_OK);
+	assert_int_equal(fl_layout_verdict(4096, 8192, 4000, 8000, 1), FL_BAD);
+
+	/* unions of breaks */
+	bs = be = 0;
+	fl_range_union(&bs, &be, 4096, 8192);
+	fl_range_union(&bs, &be, 0, 0);			/* empty adds nothing */
+	assert_true(bs == 4096 && be == 8192);
+	fl_range_union(&bs, &be, 0, 4096);
+	assert_true(bs == 0 && be == 8192);
+	fl_range_union(&bs, &be, 4096, FL_EOF);
+	assert_true(bs == 0 && be == FL_EOF);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -214,6 +300,8 @@ int main(void)
 		cmocka_unit_test(fallocate_ops),
 		cmocka_unit_test(races),
 		cmocka_unit_test(filter),
+		cmocka_unit_test(rwbase_rt),
+		cmocka_unit_test(layouts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

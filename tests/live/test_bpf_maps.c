@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The BPF object's own map helpers, run in this kernel with BPF_PROG_TEST_RUN
+ * (root). selftest_lost_insert_race: another CPU inserts the key a program is
+ * about to insert (two CPUs first touching one inode); bpf_map_try_init()
+ * must find that entry instead of losing the state.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "faultline.skel.h"
+
+static void lost_insert_race(void **state)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, topts);
+	struct faultline_bpf *skel = faultline_bpf__open();
+	struct bpf_program *p;
+
+	assert_non_null(skel);
+	bpf_object__for_each_program(p, skel->obj)
+		bpf_program__set_autoload(p, p == skel->progs.selftest_lost_insert_race);
+	assert_int_equal(faultline_bpf__load(skel), 0);
+	assert_int_equal(bpf_prog_test_run_opts(bpf_program__fd(skel->progs.selftest_lost_insert_race),
+						&topts), 0);
+	assert_int_equal(skel->bss->selftest_found, 1);
+	faultline_bpf__destroy(skel);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(lost_insert_race),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
