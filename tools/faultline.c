@@ -1,62 +1,103 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * faultline: prove that DAX faults are serialized against truncation.
- * A table of subcommands, each a do_* function (bpftool style).
+ * A table of subcommands, each a do_* function and its usage (bpftool style):
+ * help, the unknown-command message and `faultline help COMMAND` come from it.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "cli.h"
-#include "hooks.h"
+
+static int do_help(int argc, char **argv);
 
 static const struct cmd {
 	const char *name;
 	int (*fn)(int argc, char **argv);
+	void (*usage)(FILE *f);
 	const char *help;
 } cmds[] = {
-	{ "probe", do_probe, "what this kernel allows: lock layout, hooks, invariants checked" },
-	{ "record", do_record, "attach, run a workload or wait, write the violation log" },
-	{ "trace", do_trace, "stream events and violations live" },
-	{ "gate", do_gate, "exit 0 clean, 1 violations, 2 incomplete or unreadable evidence" },
-	{ "report", do_report, "summarize logs by inode, kind and stack" },
+	{ "probe", do_probe, probe_usage,
+	  "what this kernel allows: lock layout, hooks, invariants checked" },
+	{ "record", do_record, record_usage,
+	  "attach, run a workload or wait, write the violation log" },
+	{ "trace", do_trace, trace_usage, "stream events and violations live" },
+	{ "gate", do_gate, gate_usage,
+	  "exit 0 clean, 1 violations, 2 incomplete, unreadable or nothing checked" },
+	{ "report", do_report, report_usage, "summarize logs by inode, kind and stack" },
+	{ "help", do_help, NULL, "this list, or a command's usage: help COMMAND" },
 };
+
+#define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
 
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: %s [-v] [-j] [--btf FILE] COMMAND [ARGS]\n\ncommands:\n", fl_prog);
-	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+	for (size_t i = 0; i < NCMDS; i++)
 		fprintf(f, "  %-8s %s\n", cmds[i].name, cmds[i].help);
-	fprintf(f, "\n'%s COMMAND --help' for a command's options; faultline(8) for the rest.\n",
-		fl_prog);
+	fprintf(f, "\n'%s help COMMAND' or '%s COMMAND --help' for a command's options;"
+		" faultline(8) for the rest.\n", fl_prog, fl_prog);
+}
+
+static const struct cmd *find(const char *name)
+{
+	for (size_t i = 0; i < NCMDS; i++)
+		if (!strcmp(name, cmds[i].name))
+			return &cmds[i];
+	return NULL;
+}
+
+/* "probe, record, ..." from the table */
+static void names(char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = 0;
+	for (size_t i = 0; i < NCMDS && used < len; i++)
+		used += snprintf(buf + used, len - used, "%s%s", i ? ", " : "", cmds[i].name);
+}
+
+static int do_help(int argc, char **argv)
+{
+	const struct cmd *c;
+	char list[128];
+
+	if (argc < 2) {
+		usage(stdout);
+		return FL_EXIT_OK;
+	}
+	c = find(argv[1]);
+	if (!c || !c->usage) {
+		names(list, sizeof(list));
+		fl_err("help: unknown command '%s' (commands: %s)", argv[1], list);
+		return FL_EXIT_ERROR;
+	}
+	c->usage(stdout);
+	return FL_EXIT_OK;
 }
 
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		FL_COMMON_LONGOPTS,
-		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{}
 	};
-	int opt;
+	static const struct fl_cmd_opts global = {
+		.shortopts = "V", .longopts = opts, .usage = usage, .stop_at_operand = true,
+	};
+	const struct cmd *c;
+	char list[128];
+	int opt, code;
 
 	libbpf_set_print(fl_libbpf_print);
-	/* '+': global options stop at the command; each command parses its own */
-	while ((opt = getopt_long(argc, argv, "+vjhV", opts, NULL)) != -1) {
-		if (fl_common_option(opt, optarg))
-			continue;
-		switch (opt) {
-		case 'h':
-			usage(stdout);
-			return FL_EXIT_OK;
-		case 'V':
+	/* global options stop at the command; each command parses its own */
+	while ((opt = fl_next_opt(argc, argv, &global, &code)) != -1) {
+		if (opt == FL_OPT_EXIT)
+			return code;
+		if (opt == 'V') {
 			printf("faultline %s\n", FAULTLINE_VERSION);
 			return FL_EXIT_OK;
-		default:
-			usage(stderr);
-			return FL_EXIT_ERROR;
 		}
 	}
 	if (optind >= argc) {
@@ -66,9 +107,10 @@ int main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	optind = 0;	/* let the command's getopt_long start afresh */
-	for (size_t c = 0; c < sizeof(cmds) / sizeof(cmds[0]); c++)
-		if (!strcmp(argv[0], cmds[c].name))
-			return cmds[c].fn(argc, argv);
-	fl_err("unknown command '%s' (commands: probe, record, trace, gate, report)", argv[0]);
+	c = find(argv[0]);
+	if (c)
+		return c->fn(argc, argv);
+	names(list, sizeof(list));
+	fl_err("unknown command '%s' (commands: %s)", argv[0], list);
 	return FL_EXIT_ERROR;
 }

@@ -11,50 +11,13 @@
 #include "probe.skel.h"
 
 
-#define FN(...) .funcs = { __VA_ARGS__ }
-#define TP(b, e) .tps = { b, e }
-
+#define DESC_FN(ID, nm, cls_, srv, ...) \
+	[FL_HOOK_##ID] = { .hook = FL_HOOK_##ID, .cls = cls_, .funcs = { __VA_ARGS__ }, .serves = srv },
+#define DESC_TP(ID, nm, cls_, srv, cat, b, e) \
+	[FL_HOOK_##ID] = { .hook = FL_HOOK_##ID, .cls = cls_, .category = #cat, .tps = { #b, #e }, \
+			   .serves = srv },
 const struct fl_hook_desc fl_hooks[FL_HOOK__COUNT] = {
-	[FL_HOOK_DAX_PTE_FAULT] = { FL_HOOK_DAX_PTE_FAULT, FL_HC_FAULT_TP,
-		TP("dax_pte_fault", "dax_pte_fault_done"), .prog = "dax_pte_fault", .serves = "I1 I3" },
-	[FL_HOOK_DAX_PMD_FAULT] = { FL_HOOK_DAX_PMD_FAULT, FL_HC_FAULT_TP,
-		TP("dax_pmd_fault", "dax_pmd_fault_done"), .prog = "dax_pmd_fault", .serves = "I1 I3" },
-	[FL_HOOK_FUSE_DAX_FAULT] = { FL_HOOK_FUSE_DAX_FAULT, FL_HC_FAULT_ENTRY,
-		FN("fuse_dax_fault"), .prog = "fuse_dax_fault", .serves = "fault names" },
-	[FL_HOOK_FUSE_DAX_HUGE_FAULT] = { FL_HOOK_FUSE_DAX_HUGE_FAULT, FL_HC_FAULT_ENTRY,
-		FN("fuse_dax_huge_fault"), .prog = "fuse_dax_huge_fault", .serves = "fault names" },
-	[FL_HOOK_FUSE_DAX_PAGE_MKWRITE] = { FL_HOOK_FUSE_DAX_PAGE_MKWRITE, FL_HC_FAULT_ENTRY,
-		FN("fuse_dax_page_mkwrite"), .prog = "fuse_dax_page_mkwrite", .serves = "fault names" },
-	[FL_HOOK_FUSE_DAX_PFN_MKWRITE] = { FL_HOOK_FUSE_DAX_PFN_MKWRITE, FL_HC_FAULT_ENTRY,
-		FN("fuse_dax_pfn_mkwrite"), .prog = "fuse_dax_pfn_mkwrite", .serves = "fault names" },
-	[FL_HOOK_FUSE_DO_SETATTR] = { FL_HOOK_FUSE_DO_SETATTR, FL_HC_OP,
-		FN("fuse_do_setattr"), .prog = "fuse_do_setattr", .serves = "I3" },
-	[FL_HOOK_FUSE_FILE_FALLOCATE] = { FL_HOOK_FUSE_FILE_FALLOCATE, FL_HC_OP,
-		FN("fuse_file_fallocate"), .prog = "fuse_file_fallocate", .serves = "I3" },
-	/* 5.10 and 6.1 do the work in fuse_open_common(); 6.12 in fuse_open() */
-	[FL_HOOK_FUSE_OPEN] = { FL_HOOK_FUSE_OPEN, FL_HC_OP,
-		FN("fuse_open_common", "fuse_open"), .prog = "fuse_open", .serves = "I3" },
-	[FL_HOOK_FUSE_DAX_BREAK_LAYOUTS] = { FL_HOOK_FUSE_DAX_BREAK_LAYOUTS, FL_HC_TEARDOWN,
-		FN("fuse_dax_break_layouts"), .prog = "fuse_dax_break_layouts", .serves = "I2 I3" },
-	[FL_HOOK_TRUNCATE_PAGECACHE] = { FL_HOOK_TRUNCATE_PAGECACHE, FL_HC_TEARDOWN,
-		FN("truncate_pagecache"), .prog = "truncate_pagecache", .serves = "I2 I3" },
-	[FL_HOOK_TRUNCATE_PAGECACHE_RANGE] = { FL_HOOK_TRUNCATE_PAGECACHE_RANGE, FL_HC_TEARDOWN,
-		FN("truncate_pagecache_range"), .prog = "truncate_pagecache_range", .serves = "I2 I3" },
-	[FL_HOOK_FUSE_DAX_RECLAIM] = { FL_HOOK_FUSE_DAX_RECLAIM, FL_HC_TEARDOWN,
-		FN("reclaim_one_dmap_locked", "dmap_reinit_add_to_free_pool"), .prog = "fuse_dax_reclaim",
-		.serves = "I4" },
-	[FL_HOOK_FUSE_REQUEST] = { FL_HOOK_FUSE_REQUEST, FL_HC_FUSE_TP,
-		TP("fuse_request_send", "fuse_request_end"), .prog = "fuse_request", .serves = "I2 I3" },
-	[FL_HOOK_SYS_TRUNCATE] = { FL_HOOK_SYS_TRUNCATE, FL_HC_SYSCALL,
-		TP("sys_enter_truncate", "sys_exit_truncate"), .prog = "sys_truncate", .serves = "I3" },
-	[FL_HOOK_SYS_FTRUNCATE] = { FL_HOOK_SYS_FTRUNCATE, FL_HC_SYSCALL,
-		TP("sys_enter_ftruncate", "sys_exit_ftruncate"), .prog = "sys_ftruncate", .serves = "I3" },
-	[FL_HOOK_SYS_FALLOCATE] = { FL_HOOK_SYS_FALLOCATE, FL_HC_SYSCALL,
-		TP("sys_enter_fallocate", "sys_exit_fallocate"), .prog = "sys_fallocate", .serves = "I3" },
-	[FL_HOOK_SYS_OPEN] = { FL_HOOK_SYS_OPEN, FL_HC_SYSCALL,
-		TP("sys_enter_open", "sys_exit_open"), .prog = "sys_open", .serves = "I3" },
-	[FL_HOOK_SYS_OPENAT] = { FL_HOOK_SYS_OPENAT, FL_HC_SYSCALL,
-		TP("sys_enter_openat", "sys_exit_openat"), .prog = "sys_openat", .serves = "I3" },
+	FL_HOOKS(DESC_FN, DESC_TP)
 };
 
 static void errstr(int err, char *buf, size_t len)
@@ -244,14 +207,14 @@ static void plan_tracepoint(struct fl_plan *p, const struct fl_hook_desc *d,
 				 "no syscalls:%s tracepoint (CONFIG_FTRACE_SYSCALLS off, or tracefs not mounted)",
 				 d->tps[0]);
 	} else {
-		const char *cat = d->cls == FL_HC_FAULT_TP ? "fs_dax" : "fuse";
+		const char *cat = d->category;
 
 		ok = fl_kbtf_tracepoint_exists(k, d->tps[0]) && fl_kbtf_tracepoint_exists(k, d->tps[1]);
 		snprintf(hp->target, sizeof(hp->target), "%s:%s", cat, d->tps[0]);
 		if (!ok)
 			snprintf(hp->reason, sizeof(hp->reason), "no %s:%s tracepoint in this kernel's BTF%s",
 				 cat, d->tps[0], d->cls == FL_HC_FAULT_TP ? " (CONFIG_FS_DAX off?)" :
-				 " (added in 6.15)");
+				 " (this kernel has no FUSE request tracepoints)");
 	}
 	if (ok)
 		hp->mode = FL_MODE_TRACEPOINT;
@@ -277,6 +240,14 @@ static void cover(struct fl_plan *p, enum fl_inv i, enum fl_coverage c, const ch
 	memcpy(p->cov_reason[i], tmp, sizeof(tmp));
 }
 
+static bool any_fn_attached(const struct fl_plan *p, enum fl_hook_class cls)
+{
+	for (int h = 0; h < FL_HOOK__COUNT; h++)
+		if (fl_hooks[h].cls == cls && fn_attached(p, h))
+			return true;
+	return false;
+}
+
 static void plan_coverage(struct fl_plan *p)
 {
 	bool faults = attached(p, FL_HOOK_DAX_PTE_FAULT) || attached(p, FL_HOOK_DAX_PMD_FAULT);
@@ -287,8 +258,8 @@ static void plan_coverage(struct fl_plan *p)
 	bool fusereq = attached(p, FL_HOOK_FUSE_REQUEST);
 	bool syscalls = false;
 
-	for (int h = FL_HOOK_SYS_TRUNCATE; h <= FL_HOOK_SYS_OPENAT; h++)
-		syscalls |= attached(p, h);
+	for (int h = 0; h < FL_HOOK__COUNT; h++)
+		syscalls |= fl_hooks[h].cls == FL_HC_SYSCALL && attached(p, h);
 
 	if (!faults)
 		cover(p, FL_I1, FL_COV_UNCHECKED, "no fs_dax fault tracepoint");
@@ -324,6 +295,67 @@ static void plan_coverage(struct fl_plan *p)
 	else
 		cover(p, FL_I4, FL_COV_UNCHECKED, p->hooks[FL_HOOK_FUSE_DAX_RECLAIM].reason[0] ?
 		      p->hooks[FL_HOOK_FUSE_DAX_RECLAIM].reason : "lock layout unknown");
+
+	if (fl_plan_layout_check(p) && lock)
+		cover(p, FL_I5, FL_COV_CHECKED,
+		      "layout breaks under the exclusive lock against the pages each teardown removes");
+	else if (p->forced == FL_MODE_TRACEPOINT || !any_fn_attached(p, FL_HC_TEARDOWN))
+		cover(p, FL_I5, FL_COV_UNCHECKED,
+		      "layout breaks and page removals need fentry or kprobes (no tracepoint sees them)");
+	else
+		cover(p, FL_I5, FL_COV_UNCHECKED, !lock ? "lock layout unknown" :
+		      "no layout-break function hook attached (dax_layout_busy_page_range, "
+		      "dax_layout_busy_page or dax_break_layout)");
+}
+
+bool fl_plan_layout_check(const struct fl_plan *p)
+{
+	return any_fn_attached(p, FL_HC_LAYOUT) &&
+	       (fn_attached(p, FL_HOOK_TRUNCATE_PAGECACHE) ||
+		fn_attached(p, FL_HOOK_TRUNCATE_PAGECACHE_RANGE));
+}
+
+bool fl_plan_fault_names(const struct fl_plan *p)
+{
+	return any_fn_attached(p, FL_HC_FAULT_ENTRY);
+}
+
+void fl_plan_drop(struct fl_plan *p, enum fl_hook h, const char *why)
+{
+	struct fl_hook_plan *hp = &p->hooks[h];
+	char tmp[sizeof(hp->reason)];
+
+	/* @why may point into *p; a longer one is cut (still one line) */
+	snprintf(tmp, sizeof(tmp), "%.*s", (int)sizeof(tmp) - 1, why);
+	hp->mode = FL_MODE_NONE;
+	hp->dropped = true;
+	memcpy(hp->reason, tmp, sizeof(tmp));
+	plan_coverage(p);
+}
+
+int fl_plan_dropped(const struct fl_plan *p)
+{
+	int n = 0;
+
+	for (int h = 0; h < FL_HOOK__COUNT; h++)
+		n += p->hooks[h].dropped;
+	return n;
+}
+
+int fl_plan_check_mode(const struct fl_plan *p, char *err, size_t len)
+{
+	int fn = 0;
+
+	if (p->forced != FL_MODE_FENTRY && p->forced != FL_MODE_KPROBE)
+		return 0;
+	for (int h = 0; h < FL_HOOK__COUNT; h++)
+		fn += fl_hooks[h].funcs[0] && p->hooks[h].mode == p->forced;
+	if (fn)
+		return 0;
+	snprintf(err, len, "--mode %s: no function hook can attach in that mode (%s)",
+		 fl_mode_name(p->forced), p->forced == FL_MODE_FENTRY ? p->fentry_status :
+		 p->kprobe_status);
+	return -1;
 }
 
 void fl_plan_build(struct fl_plan *p, const struct fl_kbtf *k, const struct fl_ksyms *ks,
@@ -396,9 +428,9 @@ void fl_plan_fallback_line(const struct fl_plan *p, char *buf, size_t len)
 		snprintf(buf, len, "fentry unavailable: %s; using kprobes for %d of %d function hooks",
 			 p->fentry_status[0] ? p->fentry_status : "some targets refused", kprobe, fn);
 	else
-		snprintf(buf, len, "fentry unavailable: %s; %s: tracepoint-only mode (I2 %s, I3 %s, I4 %s)",
+		snprintf(buf, len, "fentry unavailable: %s; %s: tracepoint-only mode (I2 %s, I3 %s, I4 %s, I5 %s)",
 			 p->fentry_status[0] ? p->fentry_status : "targets refused",
 			 p->kprobe_status[0] ? p->kprobe_status : "kprobes refused",
 			 fl_coverage_name(p->cov[FL_I2]), fl_coverage_name(p->cov[FL_I3]),
-			 fl_coverage_name(p->cov[FL_I4]));
+			 fl_coverage_name(p->cov[FL_I4]), fl_coverage_name(p->cov[FL_I5]));
 }

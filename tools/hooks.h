@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The hook table (what faultline attaches where) and the attach plan: for
- * this kernel, which mode each hook gets, or why it gets none, and what that
- * leaves checked of I1-I4. `probe` prints the plan, `record` and `trace`
- * carry it out; the choice is made here, in one place.
+ * The hook table (what faultline attaches where, from FL_HOOKS in abi.h) and
+ * the attach plan: for this kernel, which mode each hook gets, or why it gets
+ * none, and what that leaves checked of I1-I5. The plan is made here, in one
+ * place; tools/session.c carries it out and drops from it every hook whose
+ * programs fail to load or attach, so what probe prints, what record writes
+ * in the log header and what the gate reads are the plan as it ran.
  */
 #ifndef FAULTLINE_HOOKS_H
 #define FAULTLINE_HOOKS_H
@@ -14,28 +16,20 @@
 #include "ksyms.h"
 #include "names.h"
 
-enum fl_hook_class {
-	FL_HC_FAULT_TP,		/* fs_dax tracepoints: tp_btf */
-	FL_HC_FAULT_ENTRY,	/* FUSE fault entry points: function */
-	FL_HC_OP,		/* FUSE shrinking operations: function */
-	FL_HC_TEARDOWN,		/* teardown points: function */
-	FL_HC_FUSE_TP,		/* fuse:fuse_request_* tracepoints: tp_btf */
-	FL_HC_SYSCALL,		/* syscalls:sys_{enter,exit}_* tracepoints */
-};
-
 struct fl_hook_desc {
 	enum fl_hook hook;
 	enum fl_hook_class cls;
 	const char *funcs[3];	/* function hooks: candidate kernel functions, best first */
+	const char *category;	/* tracepoint hooks: fs_dax, fuse, syscalls */
 	const char *tps[2];	/* tracepoint hooks: enter/begin and exit/end names */
-	const char *prog;	/* program name stem in faultline.bpf.c */
 	const char *serves;	/* invariants it feeds, for probe's output */
 };
 
 struct fl_hook_plan {
 	enum fl_mode mode;
+	bool dropped;		/* planned, but its programs failed to load or attach */
 	char target[64];	/* the function or tracepoint attached */
-	char reason[200];	/* why no mode, or what the chosen mode cost */
+	char reason[240];	/* why no mode (or why dropped), one line */
 };
 
 struct fl_plan {
@@ -49,7 +43,7 @@ struct fl_plan {
 	char kprobe_status[160];
 	int setattr_dentry_arg;		/* fuse_do_setattr(dentry, attr, ...) starts at 0 or 1 */
 	enum fl_coverage cov[FL_INV__COUNT];
-	char cov_reason[FL_INV__COUNT][200];
+	char cov_reason[FL_INV__COUNT][240];
 };
 
 extern const struct fl_hook_desc fl_hooks[FL_HOOK__COUNT];
@@ -66,6 +60,27 @@ void fl_plan_build(struct fl_plan *plan, const struct fl_kbtf *kbtf, const struc
 
 /* Number of hooks the plan attaches. */
 int fl_plan_attached(const struct fl_plan *plan);
+
+/*
+ * Take hook @h out of the plan: its programs failed to load or attach for
+ * @why (one line, from libbpf or the verifier). Coverage is recomputed.
+ */
+void fl_plan_drop(struct fl_plan *plan, enum fl_hook h, const char *why);
+
+/* Number of hooks dropped from the plan. */
+int fl_plan_dropped(const struct fl_plan *plan);
+
+/* Are any of the FUSE fault entry points attached (faults are named by them)? */
+bool fl_plan_fault_names(const struct fl_plan *plan);
+
+/* Is any layout-break hook attached, with teardown points to judge I5 at? */
+bool fl_plan_layout_check(const struct fl_plan *plan);
+
+/*
+ * The policy for a forced mode: --mode fentry or kprobe where no function hook
+ * can attach in that mode is an error. 0, or -1 with a one-line reason in @err.
+ */
+int fl_plan_check_mode(const struct fl_plan *plan, char *err, size_t len);
 
 /* One line saying what automatic mode fell back from, or "" if nothing. */
 void fl_plan_fallback_line(const struct fl_plan *plan, char *buf, size_t len);

@@ -4,26 +4,10 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
+#define HOOK_NAME_FN(ID, name, ...) [FL_HOOK_##ID] = #name,
+#define HOOK_NAME_TP(ID, name, ...) [FL_HOOK_##ID] = #name,
 static const char *const hook_names[FL_HOOK__COUNT] = {
-	[FL_HOOK_DAX_PTE_FAULT] = "dax_pte_fault",
-	[FL_HOOK_DAX_PMD_FAULT] = "dax_pmd_fault",
-	[FL_HOOK_FUSE_DAX_FAULT] = "fuse_dax_fault",
-	[FL_HOOK_FUSE_DAX_HUGE_FAULT] = "fuse_dax_huge_fault",
-	[FL_HOOK_FUSE_DAX_PAGE_MKWRITE] = "fuse_dax_page_mkwrite",
-	[FL_HOOK_FUSE_DAX_PFN_MKWRITE] = "fuse_dax_pfn_mkwrite",
-	[FL_HOOK_FUSE_DO_SETATTR] = "fuse_do_setattr",
-	[FL_HOOK_FUSE_FILE_FALLOCATE] = "fuse_file_fallocate",
-	[FL_HOOK_FUSE_OPEN] = "fuse_open",
-	[FL_HOOK_FUSE_DAX_BREAK_LAYOUTS] = "fuse_dax_break_layouts",
-	[FL_HOOK_TRUNCATE_PAGECACHE] = "truncate_pagecache",
-	[FL_HOOK_TRUNCATE_PAGECACHE_RANGE] = "truncate_pagecache_range",
-	[FL_HOOK_FUSE_DAX_RECLAIM] = "fuse_dax_reclaim",
-	[FL_HOOK_FUSE_REQUEST] = "fuse_request",
-	[FL_HOOK_SYS_TRUNCATE] = "sys_truncate",
-	[FL_HOOK_SYS_FTRUNCATE] = "sys_ftruncate",
-	[FL_HOOK_SYS_FALLOCATE] = "sys_fallocate",
-	[FL_HOOK_SYS_OPEN] = "sys_open",
-	[FL_HOOK_SYS_OPENAT] = "sys_openat",
+	FL_HOOKS(HOOK_NAME_FN, HOOK_NAME_TP)
 };
 
 static const char *const mode_names[FL_MODE__COUNT] = {
@@ -61,11 +45,14 @@ static const char *const layout_names[FL_LAYOUT__COUNT] = {
 	[FL_LAYOUT_NONE] = "none",
 };
 
+#define VIO_NAME(ID, name, inv) [FL_VIO_##ID] = name,
 static const char *const violation_names[FL_VIO__COUNT] = {
-	[FL_VIO_RACE] = "race",
-	[FL_VIO_UNSERIALIZED_FAULT] = "unserialized-fault",
-	[FL_VIO_UNSERIALIZED_TRUNCATE] = "unserialized-truncate",
-	[FL_VIO_UNSERIALIZED_RECLAIM] = "unserialized-reclaim",
+	FL_VIOLATIONS(VIO_NAME)
+};
+
+#define VIO_INV(ID, name, inv) [FL_VIO_##ID] = inv,
+static const enum fl_inv violation_invs[FL_VIO__COUNT] = {
+	FL_VIOLATIONS(VIO_INV)
 };
 
 static const char *const event_names[FL_EV__COUNT] = {
@@ -74,27 +61,23 @@ static const char *const event_names[FL_EV__COUNT] = {
 	[FL_EV_OP_BEGIN] = "op_begin",
 	[FL_EV_OP_END] = "op_end",
 	[FL_EV_TEARDOWN] = "teardown",
+	[FL_EV_LAYOUT_BREAK] = "layout_break",
 };
 
+#define CTR_NAME(ID, name) [FL_CTR_##ID] = name,
 static const char *const counter_names[FL_CTR__COUNT] = {
-	[FL_CTR_HOOK_HITS] = "hook_hits",
-	[FL_CTR_FAULTS] = "faults",
-	[FL_CTR_OPS] = "ops",
-	[FL_CTR_TEARDOWNS] = "teardowns",
-	[FL_CTR_EVENTS] = "events",
-	[FL_CTR_EVENTS_LOST] = "events_lost",
-	[FL_CTR_VIOLATIONS] = "violations",
-	[FL_CTR_VIOLATIONS_SUPPRESSED] = "violations_suppressed",
-	[FL_CTR_VIOLATIONS_LOST] = "violations_lost",
-	[FL_CTR_MAP_FULL] = "map_full",
-	[FL_CTR_FILTERED_NOT_FUSE] = "filtered_not_fuse",
-	[FL_CTR_FILTERED_NOT_DAX] = "filtered_not_dax",
-	[FL_CTR_LOCK_UNKNOWN] = "lock_unknown",
-	[FL_CTR_UNMATCHED_END] = "unmatched_end",
-	[FL_CTR_OPS_INODE_UNKNOWN] = "ops_inode_unknown",
+	FL_COUNTERS(CTR_NAME)
 };
 
-static const char *const inv_names[FL_INV__COUNT] = { "I1", "I2", "I3", "I4" };
+#define INV_NAME(ID, what) [FL_##ID] = #ID,
+static const char *const inv_names[FL_INV__COUNT] = {
+	FL_INVARIANTS(INV_NAME)
+};
+
+#define INV_WHAT(ID, what) [FL_##ID] = what,
+static const char *const inv_whats[FL_INV__COUNT] = {
+	FL_INVARIANTS(INV_WHAT)
+};
 
 static const char *const coverage_names[] = {
 	[FL_COV_UNCHECKED] = "unchecked",
@@ -132,15 +115,21 @@ NAMES(lock, lock_names)
 NAMES(violation, violation_names)
 NAMES(event, event_names)
 NAMES(counter, counter_names)
+NAMES(coverage, coverage_names)
 
 const char *fl_inv_name(unsigned int i)
 {
 	return lookup(inv_names, ARRAY_SIZE(inv_names), i);
 }
 
-const char *fl_coverage_name(unsigned int i)
+const char *fl_inv_what(unsigned int i)
 {
-	return lookup(coverage_names, ARRAY_SIZE(coverage_names), i);
+	return lookup(inv_whats, ARRAY_SIZE(inv_whats), i);
+}
+
+enum fl_inv fl_violation_inv(unsigned int kind)
+{
+	return kind < FL_VIO__COUNT ? violation_invs[kind] : FL_INV__COUNT;
 }
 
 const char *fl_layout_name(unsigned int i)

@@ -5,11 +5,14 @@
 
 #include "faultline/abi.h"
 
-/* The invariants (SPEC.md) and how far a plan checks each. */
-enum fl_inv { FL_I1, FL_I2, FL_I3, FL_I4, FL_INV__COUNT };
+/* How far a plan, or a run, checks an invariant (enum fl_inv, abi.h). */
 enum fl_coverage { FL_COV_UNCHECKED, FL_COV_PARTIAL, FL_COV_CHECKED };
 
 const char *fl_inv_name(unsigned int inv);
+/* What invariant @inv says, in one line ("every DAX fault holds the fault lock"). */
+const char *fl_inv_what(unsigned int inv);
+/* The invariant a violation kind breaks. */
+enum fl_inv fl_violation_inv(unsigned int kind);
 const char *fl_coverage_name(unsigned int cov);
 const char *fl_hook_name(unsigned int hook);
 const char *fl_mode_name(unsigned int mode);
@@ -28,5 +31,6 @@ int fl_lock_from_name(const char *name);
 int fl_violation_from_name(const char *name);
 int fl_event_from_name(const char *name);
 int fl_counter_from_name(const char *name);
+int fl_coverage_from_name(const char *name);
 
 #endif

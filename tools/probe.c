@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
-/* faultline probe: what this kernel allows, and so what faultline can check. */
-#include <getopt.h>
+/*
+ * faultline probe: what this kernel allows, and so what faultline can check.
+ * It makes the plan record makes and then loads and attaches it the same way
+ * (fl_session_start), so a hook whose programs this kernel refuses is shown
+ * dropped, with the reason, exactly as record would drop it.
+ */
 #include <stdio.h>
 #include <string.h>
 #include <sys/utsname.h>
@@ -9,30 +13,16 @@
 #include "hooks.h"
 #include "log.h"
 #include "names.h"
+#include "session.h"
 
-static void probe_usage(FILE *f)
+void probe_usage(FILE *f)
 {
 	fprintf(f, "usage: %s probe [-j] [-v] [--btf FILE] [--mode auto|fentry|kprobe|tracepoint]\n"
 		"                       [--fault-names]\n", fl_prog);
 }
 
-/* Shared by probe, record and trace: --mode's argument. */
-int fl_parse_mode(const char *arg, enum fl_mode *mode)
-{
-	if (!strcmp(arg, "auto")) {
-		*mode = FL_MODE_NONE;
-		return 0;
-	}
-	if (!strcmp(arg, "fentry") || !strcmp(arg, "kprobe") || !strcmp(arg, "tracepoint")) {
-		*mode = fl_mode_from_name(arg);
-		return 0;
-	}
-	fl_err("--mode '%s': expected auto, fentry, kprobe or tracepoint", arg);
-	return -1;
-}
-
 static void print_human(const struct fl_plan *plan, const struct fl_kbtf *k, const char *release,
-			const char *machine)
+			const char *machine, bool loaded)
 {
 	printf("kernel       %s (%s)\n", release, machine);
 	printf("BTF          %s%s%s\n", k->vmlinux ? "/sys/kernel/btf/vmlinux" : "none",
@@ -42,12 +32,15 @@ static void print_human(const struct fl_plan *plan, const struct fl_kbtf *k, con
 	printf("lock layout  %s: %s\n", fl_layout_name(plan->layout), plan->layout_detail);
 	printf("fentry       %s\n", plan->fentry_status[0] ? plan->fentry_status : "available");
 	printf("kprobe       %s\n", plan->kprobe_status[0] ? plan->kprobe_status : "available");
+	printf("loaded       %s\n", loaded ? "yes: every hook below was loaded and attached" :
+	       "no: not root, the plan was not loaded and attached");
 	printf("\nhooks\n");
 	for (int h = 0; h < FL_HOOK__COUNT; h++) {
 		const struct fl_hook_plan *hp = &plan->hooks[h];
 
-		printf("  %-26s %-10s %-28s %s\n", fl_hook_name(h), fl_mode_name(hp->mode),
-		       hp->mode != FL_MODE_NONE ? hp->target : "-",
+		printf("  %-26s %-10s %-28s %s\n", fl_hook_name(h),
+		       hp->dropped ? "dropped" : fl_mode_name(hp->mode),
+		       hp->mode != FL_MODE_NONE || hp->dropped ? hp->target : "-",
 		       hp->mode != FL_MODE_NONE ? fl_hooks[h].serves : hp->reason);
 	}
 	printf("\ninvariants\n");
@@ -56,28 +49,47 @@ static void print_human(const struct fl_plan *plan, const struct fl_kbtf *k, con
 		       plan->cov_reason[i]);
 }
 
+/* Load and attach the plan as record would, dropping what the kernel refuses. */
+static bool verify(struct fl_plan *plan, const struct fl_kbtf *kbtf)
+{
+	struct fl_session_opts opts = { 0 };
+	struct fl_sink sink = { .warn = NULL };
+	struct fl_session_stats st;
+	struct fl_session *s;
+	char err[512];
+
+	s = fl_session_start(plan, kbtf, &opts, &sink, err, sizeof(err));
+	if (!s) {
+		fl_err("%s%s", err, fl_verbose ? "" : " (-v shows libbpf's log)");
+		return false;
+	}
+	fl_session_finish(s, &st);
+	fl_session_stats_free(&st);
+	fl_session_free(s);
+	return true;
+}
+
 int do_probe(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		FL_COMMON_LONGOPTS,
+	static const struct option longopts[] = {
 		{ "mode", required_argument, NULL, 'm' },
 		{ "fault-names", no_argument, NULL, 'F' },
-		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
+	static const struct fl_cmd_opts opts = { .longopts = longopts, .usage = probe_usage };
 	enum fl_mode mode = FL_MODE_NONE;
-	bool fault_names = false;
+	bool fault_names = false, loaded = false, tried = false;
 	struct fl_kbtf kbtf;
 	struct fl_ksyms *ks;
 	struct fl_plan plan;
 	struct utsname u;
 	char err[512];
-	int opt;
+	int opt, code, ret = FL_EXIT_OK;
 
-	while ((opt = getopt_long(argc, argv, "vjh", opts, NULL)) != -1) {
-		if (fl_common_option(opt, optarg))
-			continue;
+	while ((opt = fl_next_opt(argc, argv, &opts, &code)) != -1) {
 		switch (opt) {
+		case FL_OPT_EXIT:
+			return code;
 		case 'm':
 			if (fl_parse_mode(optarg, &mode))
 				return FL_EXIT_ERROR;
@@ -85,12 +97,6 @@ int do_probe(int argc, char **argv)
 		case 'F':
 			fault_names = true;
 			break;
-		case 'h':
-			probe_usage(stdout);
-			return FL_EXIT_OK;
-		default:
-			probe_usage(stderr);
-			return FL_EXIT_ERROR;
 		}
 	}
 	if (optind < argc) {
@@ -106,20 +112,24 @@ int do_probe(int argc, char **argv)
 	uname(&u);
 	fl_plan_build(&plan, &kbtf, ks, mode, fault_names);
 	if (geteuid() != 0)
-		fprintf(stderr, "%s: not root: fentry and kprobe attachment could not be tested\n",
-			fl_prog);
+		fl_warn("not root: fentry and kprobe attachment could not be tested, nor the plan loaded");
+	else if (fl_kbtf_has_kernel_types(&kbtf) && fl_plan_attached(&plan))
+		loaded = verify(&plan, &kbtf), tried = true;
+	if (tried && !loaded)
+		ret = FL_EXIT_ERROR;
 	if (fl_json) {
 		json_t *o = fl_json_plan(&plan);
 
 		json_object_set_new(o, "kernel", json_string(u.release));
 		json_object_set_new(o, "arch", json_string(u.machine));
+		json_object_set_new(o, "loaded", json_boolean(loaded));
 		json_dumpf(o, stdout, JSON_INDENT(2));
 		putchar('\n');
 		json_decref(o);
 	} else {
-		print_human(&plan, &kbtf, u.release, u.machine);
+		print_human(&plan, &kbtf, u.release, u.machine, loaded);
 	}
 	fl_ksyms_free(ks);
 	fl_kbtf_close(&kbtf);
-	return FL_EXIT_OK;
+	return ret;
 }

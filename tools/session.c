@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +8,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "log.h"
 #include "names.h"
 #include "session.h"
 #include "faultline.skel.h"
@@ -59,35 +61,138 @@ static int on_event(void *ctx, void *data, size_t size)
 	return ++s->polled >= POLL_BUDGET ? POLL_BUDGET_SPENT : 0;
 }
 
-static struct bpf_program *prog(struct fl_session *s, const char *prefix, const char *stem)
-{
-	char name[128];
-
-	snprintf(name, sizeof(name), "%s%s", prefix, stem);
-	return bpf_object__find_program_by_name(s->skel->obj, name);
-}
-
-/* The programs a hook uses in @mode: [0] begin, [1] end (either may be NULL). */
-static void hook_programs(struct fl_session *s, const struct fl_hook_desc *d, enum fl_mode mode,
+/*
+ * The programs of hook @h in @mode: [0] begin, [1] end. Bound through the
+ * skeleton from FL_HOOKS, so a program missing from the BPF object does not
+ * compile.
+ */
+static void hook_programs(struct faultline_bpf *skel, enum fl_hook h, enum fl_mode mode,
 			  struct bpf_program *out[2])
 {
 	out[0] = out[1] = NULL;
-	switch (mode) {
-	case FL_MODE_FENTRY:
-		out[0] = prog(s, "fe_", d->prog);
-		out[1] = prog(s, "fx_", d->prog);
+	switch (h) {
+#define PROGS_FN(ID, nm, ...)							\
+	case FL_HOOK_##ID:							\
+		if (mode == FL_MODE_FENTRY) {					\
+			out[0] = skel->progs.fe_##nm;				\
+			out[1] = skel->progs.fx_##nm;				\
+		} else if (mode == FL_MODE_KPROBE) {				\
+			out[0] = skel->progs.kp_##nm;				\
+			out[1] = skel->progs.kr_##nm;				\
+		}								\
 		break;
-	case FL_MODE_KPROBE:
-		out[0] = prog(s, "kp_", d->prog);
-		out[1] = prog(s, "kr_", d->prog);
+#define PROGS_TP(ID, nm, cls, srv, cat, b, e)					\
+	case FL_HOOK_##ID:							\
+		if (mode == FL_MODE_TRACEPOINT) {				\
+			out[0] = skel->progs.tp_##b;				\
+			out[1] = skel->progs.tp_##e;				\
+		}								\
 		break;
-	case FL_MODE_TRACEPOINT:
-		out[0] = prog(s, "tp_", d->tps[0]);
-		out[1] = prog(s, "tp_", d->tps[1]);
-		break;
+	FL_HOOKS(PROGS_FN, PROGS_TP)
+#undef PROGS_FN
+#undef PROGS_TP
 	default:
 		break;
 	}
+}
+
+/* The hook program @p belongs to in any mode, or -1 (housekeeping, benchmarks). */
+static int program_hook(struct faultline_bpf *skel, const struct bpf_program *p)
+{
+	for (int h = 0; h < FL_HOOK__COUNT; h++) {
+		for (int m = FL_MODE_FENTRY; m < FL_MODE__COUNT; m++) {
+			struct bpf_program *hp[2];
+
+			hook_programs(skel, h, m, hp);
+			if (hp[0] == p || hp[1] == p)
+				return h;
+		}
+	}
+	return -1;
+}
+
+int fl_session_program_hook(const char *prog_name)
+{
+	struct faultline_bpf *skel = faultline_bpf__open();
+	struct bpf_program *p;
+	int h = -2;
+
+	if (!skel)
+		return -2;
+	p = bpf_object__find_program_by_name(skel->obj, prog_name);
+	if (p)
+		h = program_hook(skel, p);
+	faultline_bpf__destroy(skel);
+	return h;
+}
+
+/*
+ * What libbpf said while a load failed: the program it was loading, and the
+ * one line that says why (a CO-RE relocation it could not resolve, else the
+ * verifier's last word, else libbpf's own).
+ */
+struct load_log {
+	char prog[64];
+	char reason[200];
+	bool have_core;		/* reason is a CO-RE relocation failure */
+	libbpf_print_fn_t prev;
+};
+
+static struct load_log *capture;
+
+/* the last non-empty line of @text before @end, into @out */
+static void last_line(const char *text, const char *end, char *out, size_t len)
+{
+	const char *e = end, *b;
+
+	while (e > text && (e[-1] == '\n' || e[-1] == ' '))
+		e--;
+	b = e;
+	while (b > text && b[-1] != '\n')
+		b--;
+	snprintf(out, len, "%.*s", (int)(e - b), b);
+}
+
+static int capture_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	struct load_log *c = capture;
+	char msg[8192], *p, *core;
+	va_list copy;
+
+	va_copy(copy, ap);
+	if (c && c->prev)
+		c->prev(level, fmt, copy);
+	va_end(copy);
+	if (!c || level == LIBBPF_DEBUG)
+		return 0;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	p = strstr(msg, "prog '");
+	if (p) {
+		const char *q = strchr(p + 6, '\'');
+
+		if (q) {
+			snprintf(c->prog, sizeof(c->prog), "%.*s", (int)(q - p - 6), p + 6);
+			if (!c->have_core) {
+				const char *why = q + 1;
+
+				while (*why == ':' || *why == ' ')
+					why++;
+				last_line(why, why + strlen(why), c->reason, sizeof(c->reason));
+			}
+		}
+	}
+	core = strstr(msg, "failed to resolve CO-RE relocation");
+	if (core) {
+		last_line(core, core + strcspn(core, "\n"), c->reason, sizeof(c->reason));
+		c->have_core = true;
+	} else if (!c->have_core && (p = strstr(msg, "-- END PROG LOAD LOG --"))) {
+		char *log = strstr(msg, "-- BEGIN PROG LOAD LOG --");
+
+		if (log)
+			last_line(log, p, c->reason, sizeof(c->reason));
+	}
+	fl_text_printable(c->reason);
+	return 0;
 }
 
 /* BPF ring buffers: a power of two, at least a page */
@@ -108,10 +213,8 @@ static int set_config(struct fl_session *s, const struct fl_plan *plan,
 	rd->cfg_event_dev = o->event_dev;
 	rd->cfg_event_ino = o->event_ino;
 	rd->cfg_fuse_unlocked = plan->layout == FL_LAYOUT_NONE;
-	rd->cfg_fault_entry_hooks = plan->hooks[FL_HOOK_FUSE_DAX_FAULT].mode != FL_MODE_NONE ||
-				    plan->hooks[FL_HOOK_FUSE_DAX_HUGE_FAULT].mode != FL_MODE_NONE ||
-				    plan->hooks[FL_HOOK_FUSE_DAX_PAGE_MKWRITE].mode != FL_MODE_NONE ||
-				    plan->hooks[FL_HOOK_FUSE_DAX_PFN_MKWRITE].mode != FL_MODE_NONE;
+	rd->cfg_fault_entry_hooks = fl_plan_fault_names(plan);
+	rd->cfg_layout_check = fl_plan_layout_check(plan);
 	rd->cfg_setattr_dentry_arg = plan->setattr_dentry_arg;
 
 	if ((o->events_ring_bytes && !ring_size_ok(o->events_ring_bytes)) ||
@@ -134,19 +237,114 @@ static int set_config(struct fl_session *s, const struct fl_plan *plan,
 	return 0;
 }
 
-static int attach_hook(struct fl_session *s, const struct fl_hook_desc *d,
-		       const struct fl_hook_plan *hp, char *err, size_t errlen)
+/* Turn on the programs of every hook the plan attaches, aimed at their targets. */
+static int set_programs(struct fl_session *s, const struct fl_plan *plan,
+			const struct fl_session_opts *opts)
+{
+	struct bpf_program *p;
+
+	bpf_object__for_each_program(p, s->skel->obj)
+		bpf_program__set_autoload(p, false);
+	for (int h = 0; h < FL_HOOK__COUNT; h++) {
+		const struct fl_hook_plan *hp = &plan->hooks[h];
+		struct bpf_program *progs[2];
+
+		hook_programs(s->skel, h, hp->mode, progs);
+		for (int i = 0; i < 2; i++) {
+			if (!progs[i])
+				continue;
+			bpf_program__set_autoload(progs[i], true);
+			if (hp->mode == FL_MODE_FENTRY &&
+			    bpf_program__set_attach_target(progs[i], 0, hp->target))
+				return -errno;
+		}
+	}
+	/* housekeeping: per-task fault entries leave with their task */
+	bpf_program__set_autoload(s->skel->progs.tp_task_exit, true);
+	if (opts->bench) {
+		bpf_program__set_autoload(s->skel->progs.bench_emit, true);
+		bpf_program__set_autoload(s->skel->progs.bench_calibrate, true);
+	}
+	return 0;
+}
+
+/*
+ * Open, configure and load the object. A program that fails to load (a CO-RE
+ * relocation, the verifier, a missing target) costs only its hook: the hook
+ * is dropped from the plan with libbpf's reason and the object loaded again
+ * without it. 0, or -errno with a one-line reason in @err.
+ */
+static int load(struct fl_session *s, struct fl_plan *plan, const struct fl_kbtf *kbtf,
+		const struct fl_session_opts *opts, char *err, size_t errlen)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oopts, .btf_custom_path = fl_kbtf_core_path(kbtf));
+
+	for (int attempt = 0; attempt <= FL_HOOK__COUNT; attempt++) {
+		struct load_log log = { 0 };
+		struct bpf_program *p;
+		int ret, h;
+
+		faultline_bpf__destroy(s->skel);
+		s->skel = faultline_bpf__open_opts(&oopts);
+		if (!s->skel) {
+			snprintf(err, errlen, "cannot open the BPF object: %s", strerror(errno));
+			return -errno;
+		}
+		ret = set_config(s, plan, opts);
+		if (ret == -EINVAL) {
+			snprintf(err, errlen, "--events-ring/--violations-ring: a power of two of at least %d bytes",
+				 getpagesize());
+			return ret;
+		}
+		if (set_programs(s, plan, opts)) {
+			ret = -errno;
+			snprintf(err, errlen, "cannot target the planned functions: %s", strerror(errno));
+			return ret;
+		}
+		log.prev = libbpf_set_print(capture_print);
+		capture = &log;
+		ret = faultline_bpf__load(s->skel);
+		capture = NULL;
+		libbpf_set_print(log.prev);
+		if (!ret)
+			return 0;
+		p = log.prog[0] ? bpf_object__find_program_by_name(s->skel->obj, log.prog) : NULL;
+		h = p ? program_hook(s->skel, p) : -1;
+		if (h < 0 || plan->hooks[h].mode == FL_MODE_NONE) {
+			snprintf(err, errlen, "cannot load the BPF programs: %s%s%s%s", strerror(-ret),
+				 log.prog[0] ? " (" : "", log.prog, log.prog[0] ? ")" : "");
+			if (log.reason[0])
+				snprintf(err + strlen(err), errlen - strlen(err), ": %s", log.reason);
+			return ret;
+		}
+		{
+			char why[sizeof(log.prog) + sizeof(log.reason) + 64];
+
+			snprintf(why, sizeof(why), "%s: %s failed to load: %s",
+				 fl_mode_name(plan->hooks[h].mode), log.prog,
+				 log.reason[0] ? log.reason : strerror(-ret));
+			fl_plan_drop(plan, h, why);
+		}
+	}
+	snprintf(err, errlen, "cannot load the BPF programs: every hook failed");
+	return -EINVAL;
+}
+
+/* Attach hook @h's programs; on failure detach what attached and say why in @why. */
+static int attach_hook(struct fl_session *s, enum fl_hook h, const struct fl_hook_plan *hp,
+		       char *why, size_t len)
 {
 	struct bpf_program *p[2];
+	int first = s->n_links;
 
-	hook_programs(s, d, hp->mode, p);
+	hook_programs(s->skel, h, hp->mode, p);
 	for (int i = 0; i < 2; i++) {
 		struct bpf_link *link;
 
 		if (!p[i])
 			continue;
 		if (s->n_links >= MAX_LINKS) {
-			snprintf(err, errlen, "too many programs to attach (%d)", MAX_LINKS);
+			snprintf(why, len, "too many programs to attach (%d)", MAX_LINKS);
 			return -E2BIG;
 		}
 		if (hp->mode == FL_MODE_KPROBE)
@@ -156,9 +354,10 @@ static int attach_hook(struct fl_session *s, const struct fl_hook_desc *d,
 		if (!link) {
 			int e = errno;
 
-			snprintf(err, errlen, "cannot attach %s (%s) to %s: %s",
-				 bpf_program__name(p[i]), fl_mode_name(hp->mode), hp->target,
-				 strerror(e));
+			snprintf(why, len, "%s: cannot attach %s to %s: %s", fl_mode_name(hp->mode),
+				 bpf_program__name(p[i]), hp->target, strerror(e));
+			while (s->n_links > first)
+				bpf_link__destroy(s->links[--s->n_links]);
 			return -e;
 		}
 		s->links[s->n_links++] = link;
@@ -166,15 +365,12 @@ static int attach_hook(struct fl_session *s, const struct fl_hook_desc *d,
 	return 0;
 }
 
-struct fl_session *fl_session_start(const struct fl_plan *plan, const struct fl_kbtf *kbtf,
+struct fl_session *fl_session_start(struct fl_plan *plan, const struct fl_kbtf *kbtf,
 				    const struct fl_session_opts *opts, const struct fl_sink *sink,
 				    char *err, size_t errlen)
 {
-	LIBBPF_OPTS(bpf_object_open_opts, oopts, .btf_custom_path = fl_kbtf_core_path(kbtf));
 	struct fl_session *s = calloc(1, sizeof(*s));
-	struct bpf_program *p;
 	struct bpf_link *link;
-	int ret;
 
 	if (!s) {
 		snprintf(err, errlen, "out of memory");
@@ -190,67 +386,42 @@ struct fl_session *fl_session_start(const struct fl_plan *plan, const struct fl_
 			goto fail;
 		}
 	}
-	s->skel = faultline_bpf__open_opts(&oopts);
-	if (!s->skel) {
-		snprintf(err, errlen, "cannot open the BPF object: %s", strerror(errno));
+	if (load(s, plan, kbtf, opts, err, errlen))
 		goto fail;
-	}
-	if (set_config(s, plan, opts)) {
-		snprintf(err, errlen, "--events-ring/--violations-ring: a power of two of at least %d bytes",
-			 getpagesize());
-		goto fail;
-	}
-	bpf_object__for_each_program(p, s->skel->obj)
-		bpf_program__set_autoload(p, false);
-	for (int h = 0; h < FL_HOOK__COUNT; h++) {
-		const struct fl_hook_plan *hp = &plan->hooks[h];
-		struct bpf_program *hp_progs[2];
-
-		hook_programs(s, &fl_hooks[h], hp->mode, hp_progs);
-		for (int i = 0; i < 2; i++) {
-			if (!hp_progs[i])
-				continue;
-			bpf_program__set_autoload(hp_progs[i], true);
-			if (hp->mode == FL_MODE_FENTRY &&
-			    bpf_program__set_attach_target(hp_progs[i], 0, hp->target)) {
-				snprintf(err, errlen, "cannot target %s: %s", hp->target,
-					 strerror(errno));
-				goto fail;
-			}
-		}
-	}
-	/* housekeeping: per-task fault entries leave with their task */
-	bpf_program__set_autoload(s->skel->progs.tp_task_exit, true);
-	if (opts->bench) {
-		bpf_program__set_autoload(s->skel->progs.bench_emit, true);
-		bpf_program__set_autoload(s->skel->progs.bench_calibrate, true);
-	}
-	ret = faultline_bpf__load(s->skel);
-	if (ret) {
-		snprintf(err, errlen, "cannot load the BPF programs: %s", strerror(-ret));
-		goto fail;
-	}
 	s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.violations), on_violation, s, NULL);
 	if (!s->rb || ring_buffer__add(s->rb, bpf_map__fd(s->skel->maps.events), on_event, s)) {
 		snprintf(err, errlen, "cannot set up the ring buffers: %s", strerror(errno));
 		goto fail;
 	}
+	/* a hook that cannot attach is dropped, as one that cannot load */
 	for (int h = 0; h < FL_HOOK__COUNT; h++) {
+		char why[sizeof(plan->hooks[h].reason)] = "";
+		int ret;
+
 		if (plan->hooks[h].mode == FL_MODE_NONE)
 			continue;
-		if (attach_hook(s, &fl_hooks[h], &plan->hooks[h], err, errlen))
+		ret = attach_hook(s, h, &plan->hooks[h], why, sizeof(why));
+		if (ret == -E2BIG) {
+			snprintf(err, errlen, "%s", why);
 			goto fail;
+		}
+		if (ret)
+			fl_plan_drop(plan, h, why);
 	}
 	/*
 	 * Not fatal: without it an exited task's idle fault entry stays until
 	 * the session ends, and a full map is counted as map_full as ever.
 	 */
 	link = s->n_links < MAX_LINKS ? bpf_program__attach(s->skel->progs.tp_task_exit) : NULL;
-	if (link)
+	if (link) {
 		s->links[s->n_links++] = link;
-	else
-		fprintf(stderr, "faultline: cannot attach to sched:sched_process_exit (%s): "
-			"fault state of exited tasks is kept until the end\n", strerror(errno));
+	} else if (s->sink.warn) {
+		char msg[200];
+
+		snprintf(msg, sizeof(msg), "cannot attach to sched:sched_process_exit (%s): "
+			 "fault state of exited tasks is kept until the end", strerror(errno));
+		s->sink.warn(s->sink.ctx, msg);
+	}
 	return s;
 fail:
 	fl_session_free(s);

@@ -14,9 +14,11 @@
 #include "hooks.h"
 #include "kbtf.h"
 
+/* Where a session's output goes: the log (record), the terminal (trace), nowhere (probe). */
 struct fl_sink {
 	void (*event)(void *ctx, const struct fl_event *e);
 	void (*violation)(void *ctx, const struct fl_violation *v);
+	void (*warn)(void *ctx, const char *msg);	/* a problem that is not fatal, one line */
 	void *ctx;
 };
 
@@ -64,10 +66,18 @@ struct fl_session_stats {
 
 struct fl_session;
 
-/* Load and attach. NULL with a one-line reason in @err. */
-struct fl_session *fl_session_start(const struct fl_plan *plan, const struct fl_kbtf *kbtf,
+/*
+ * Load and attach what @plan says. A hook whose programs fail to load or
+ * attach is dropped from @plan (fl_plan_drop(): mode none, the reason libbpf or
+ * the verifier gave), and the rest goes on. NULL with a one-line reason in
+ * @err when nothing can be loaded at all.
+ */
+struct fl_session *fl_session_start(struct fl_plan *plan, const struct fl_kbtf *kbtf,
 				    const struct fl_session_opts *opts, const struct fl_sink *sink,
 				    char *err, size_t errlen);
+
+/* The hook a BPF program of faultline's object serves, -1 if none, -2 on error (tests). */
+int fl_session_program_hook(const char *prog_name);
 /* Deliver what is in the ring buffers, waiting up to @timeout_ms. <0: -errno. */
 int fl_session_poll(struct fl_session *s, int timeout_ms);
 /* Current counters (stats->vio_totals only filled by fl_session_finish). */
