@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * faultline gate: the CI verdict on one or more violation logs.
- *   0  every log is complete and holds no violation
+ *   0  every log is complete, holds no violation, and checked something
  *   1  some log holds a violation (and every log is readable)
- *   2  some log is unreadable, or incomplete without a violation to show
+ *   2  some log is unreadable, incomplete without a violation to show, or
+ *      checked nothing at all (no DAX fault or teardown observed, or every
+ *      lock read unknown) and --allow-empty was not given
  */
 #include <getopt.h>
 #include <limits.h>
@@ -18,7 +20,6 @@
 
 struct verdict {
 	struct fl_log log;
-	int readable;
 	int code;
 };
 
@@ -31,8 +32,11 @@ static size_t inodes_with_violations(const struct fl_log *log)
 	json_array_foreach(keys, i, k) {
 		char id[48];
 
-		snprintf(id, sizeof(id), "%s:%lld", json_string_value(json_object_get(k, "dev")) ?: "",
-			 (long long)json_integer_value(json_object_get(k, "ino")));
+		uint64_t ino = 0;
+
+		fl_json_get_ino(json_object_get(k, "ino"), &ino);
+		snprintf(id, sizeof(id), "%s:%llu", json_string_value(json_object_get(k, "dev")) ?: "",
+			 (unsigned long long)ino);
 		json_object_set_new(seen, id, json_true());
 	}
 	n = json_object_size(seen);
@@ -62,19 +66,27 @@ static void print_summary(const struct verdict *v)
 		printf(") on %zu inode(s)%s%s\n", inodes_with_violations(log),
 		       log->incomplete ? "; evidence also incomplete: " : "",
 		       log->incomplete ? log->incomplete_reason : "");
-	} else if (v->code == FL_EXIT_ERROR) {
+	} else if (log->incomplete) {
 		printf("%s: INCOMPLETE: %s\n", log->path, log->incomplete_reason);
+	} else if (log->checked_nothing) {
+		printf("%s: %s: %s%s\n", log->path, v->code ? "NOTHING CHECKED" :
+		       "empty, accepted (--allow-empty)", log->nothing_reason,
+		       v->code ? " (--allow-empty accepts a run that checked nothing)" : "");
 	} else {
 		printf("%s: clean: %llu faults, %llu operations, 0 violations, evidence complete (",
 		       log->path, (unsigned long long)log->counters[FL_CTR_FAULTS],
 		       (unsigned long long)log->counters[FL_CTR_OPS]);
-		for (int i = 0; i < FL_INV__COUNT; i++) {
-			const char *why;
-
-			printf("%s%s %s", i ? ", " : "", fl_inv_name(i), fl_log_coverage(log, i, &why));
-		}
+		for (int i = 0; i < FL_INV__COUNT; i++)
+			printf("%s%s %s", i ? ", " : "", fl_inv_name(i), fl_coverage_name(log->cov[i]));
 		printf(")\n");
+		/* what was not checked in full, and why */
+		for (int i = 0; i < FL_INV__COUNT; i++)
+			if (log->cov[i] != FL_COV_CHECKED)
+				printf("  %s %s: %s\n", fl_inv_name(i), fl_coverage_name(log->cov[i]),
+				       log->cov_why[i]);
 	}
+	if (!log->unreadable && log->dropped[0])
+		printf("  hooks dropped: %s\n", log->dropped);
 }
 
 static json_t *summary_json(const struct verdict *v)
@@ -99,42 +111,47 @@ static json_t *summary_json(const struct verdict *v)
 		json_object_set_new(o, "incomplete", json_string(log->incomplete_reason));
 	json_object_set_new(o, "faults", json_integer(log->counters[FL_CTR_FAULTS]));
 	json_object_set_new(o, "operations", json_integer(log->counters[FL_CTR_OPS]));
+	json_object_set_new(o, "invariants", fl_log_invariants_json(log));
+	json_object_set_new(o, "checked_nothing", json_boolean(log->checked_nothing));
+	if (log->checked_nothing)
+		json_object_set_new(o, "nothing_checked", json_string(log->nothing_reason));
+	if (log->dropped[0])
+		json_object_set_new(o, "dropped", json_string(log->dropped));
 	return o;
 }
 
-static void gate_usage(FILE *f)
+void gate_usage(FILE *f)
 {
-	fprintf(f, "usage: %s gate [-j] [--junit OUT] FILE...\n"
-		"exit: 0 clean, 1 violations, 2 incomplete or unreadable evidence\n", fl_prog);
+	fprintf(f, "usage: %s gate [-j] [--junit OUT] [--allow-empty] FILE...\n"
+		"exit: 0 clean, 1 violations, 2 incomplete or unreadable evidence, or nothing checked\n",
+		fl_prog);
 }
 
 int do_gate(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		FL_COMMON_LONGOPTS,
+	static const struct option longopts[] = {
 		{ "junit", required_argument, NULL, 'J' },
-		{ "help", no_argument, NULL, 'h' },
+		{ "allow-empty", no_argument, NULL, 'E' },
 		{}
 	};
+	static const struct fl_cmd_opts opts = { .longopts = longopts, .usage = gate_usage };
 	const char *junit = NULL;
+	bool allow_empty = false;
 	struct verdict *vs;
-	int opt, n, worst = FL_EXIT_OK;
+	int opt, n, code, worst = FL_EXIT_OK;
 	bool unreadable = false;
 	json_t *all = NULL;
 
-	while ((opt = getopt_long(argc, argv, "vjh", opts, NULL)) != -1) {
-		if (fl_common_option(opt, optarg))
-			continue;
+	while ((opt = fl_next_opt(argc, argv, &opts, &code)) != -1) {
 		switch (opt) {
+		case FL_OPT_EXIT:
+			return code;
 		case 'J':
 			junit = optarg;
 			break;
-		case 'h':
-			gate_usage(stdout);
-			return FL_EXIT_OK;
-		default:
-			gate_usage(stderr);
-			return FL_EXIT_ERROR;
+		case 'E':
+			allow_empty = true;
+			break;
 		}
 	}
 	n = argc - optind;
@@ -152,7 +169,7 @@ int do_gate(int argc, char **argv)
 		all = json_array();
 	for (int i = 0; i < n; i++) {
 		fl_log_read(argv[optind + i], &vs[i].log);
-		vs[i].code = fl_log_verdict(&vs[i].log);
+		vs[i].code = fl_log_verdict(&vs[i].log, allow_empty);
 		unreadable |= vs[i].log.unreadable;
 		if (vs[i].code > worst)
 			worst = vs[i].code;
@@ -181,7 +198,7 @@ int do_gate(int argc, char **argv)
 
 		for (int i = 0; i < n; i++)
 			logs[i] = &vs[i].log;
-		if (fl_junit_write(junit, logs, n, err, sizeof(err))) {
+		if (fl_junit_write(junit, logs, n, allow_empty, err, sizeof(err))) {
 			fl_err("--junit %s: %s", junit, err);
 			worst = FL_EXIT_ERROR;
 		}

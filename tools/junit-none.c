@@ -7,7 +7,8 @@
 #include <stdio.h>
 #include "junit.h"
 
-int fl_junit_write(const char *path, struct fl_log *const *logs, int n, char *err, size_t errlen)
+int fl_junit_write(const char *path, struct fl_log *const *logs, int n, bool allow_empty,
+		   char *err, size_t errlen)
 {
 	snprintf(err, errlen, "this faultline is a static guest build without JUnit support");
 	return -1;

@@ -8,8 +8,9 @@
  *   last line    {"type":"trailer",...}               counters, totals, status
  *
  * Each line is written whole and flushed, so a killed recorder leaves every
- * complete line readable. Inodes are "dev":"major:minor" plus "ino"; kernel
- * addresses never appear (stacks are symbol+offset).
+ * complete line readable. Inodes are "dev":"major:minor" plus "ino" (a number,
+ * or a decimal string above 2^63 - 1); kernel addresses never appear (stacks
+ * are symbol+offset). The schema is in faultline(8); doc/design.md says why.
  */
 #ifndef FAULTLINE_LOG_H
 #define FAULTLINE_LOG_H
@@ -23,7 +24,7 @@
 #include "ksyms.h"
 #include "session.h"
 
-#define FL_LOG_SCHEMA 1
+#define FL_LOG_SCHEMA 2
 /* Longest line the reader accepts; a violation with two full stacks is ~4 KiB. */
 #define FL_LOG_MAX_LINE (1 << 20)
 
@@ -57,6 +58,10 @@ int fl_event_line(const struct fl_event *e, char *buf, size_t len);
 /* Write one event line (buffered: flushed with the next flush). */
 int fl_log_write_event(struct fl_log_writer *w, const struct fl_event *e);
 json_t *fl_json_violation(const struct fl_violation *v, const struct fl_ksyms *ks);
+/* An inode number as the log writes it (see above). */
+json_t *fl_json_ino(uint64_t ino);
+/* Read one back: 0, or -1 if @v is neither form. */
+int fl_json_get_ino(json_t *v, uint64_t *ino);
 
 struct fl_trailer_info {
 	const char *status;		/* "complete", "interrupted", "duration" */
@@ -95,6 +100,16 @@ struct fl_log {
 	/* evidence problems that could hide a violation (gate: exit 2) */
 	bool incomplete;
 	char incomplete_reason[512];
+	/*
+	 * What the run checked, from the plan it ran and what it observed
+	 * (fl_log_coverage()); @checked_nothing: no invariant was checked at all,
+	 * @nothing_reason says what was not observed and the likely cause.
+	 */
+	enum fl_coverage cov[FL_INV__COUNT];
+	char cov_why[FL_INV__COUNT][320];
+	bool checked_nothing;
+	char nothing_reason[512];
+	char dropped[512];		/* "hook (reason); ..." of the hooks dropped, "" if none */
 	/* unreadable: first problem, with its line (0: the file as a whole) */
 	bool unreadable;
 	uint64_t err_line;
@@ -113,12 +128,19 @@ void fl_log_free(struct fl_log *log);
 
 /*
  * The gate's verdict on one log: 0 complete and clean, 1 violations (they are
- * proof whatever else was lost), 2 unreadable or incomplete.
+ * proof whatever else was lost), 2 unreadable or incomplete, or a run that
+ * checked nothing (unless @allow_empty).
  */
-int fl_log_verdict(const struct fl_log *log);
+int fl_log_verdict(const struct fl_log *log, bool allow_empty);
 
-/* What a log's header says of invariant @inv's coverage ("checked", ...), "?" if nothing. */
+/*
+ * How far the run checked invariant @inv: the plan's status, lowered by what
+ * the trailer says was observed (faultline(8), COVERAGE). "checked",
+ * "partial" or "unchecked", with the reason in @why.
+ */
 const char *fl_log_coverage(const struct fl_log *log, int inv, const char **why);
+/* The same for every invariant: {"I1": {"status": ..., "why": ...}, ...} */
+json_t *fl_log_invariants_json(const struct fl_log *log);
 
 /* Make @s one line of printable, valid UTF-8 in place ('?' for anything else). */
 void fl_text_printable(char *s);

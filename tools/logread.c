@@ -72,6 +72,34 @@ static bool is_uint(json_t *v)
 	return json_is_integer(v) && json_integer_value(v) >= 0;
 }
 
+int fl_json_get_ino(json_t *v, uint64_t *ino)
+{
+	const char *s = json_string_value(v);
+	unsigned long long n;
+	char *end;
+
+	if (is_uint(v)) {
+		*ino = json_integer_value(v);
+		return 0;
+	}
+	/* the string form is for values above INT64_MAX only: digits, no sign, no zeroes first */
+	if (!s || *s < '1' || *s > '9' || strlen(s) > 20)
+		return -1;
+	errno = 0;
+	n = strtoull(s, &end, 10);
+	if (errno || *end || n <= INT64_MAX)
+		return -1;
+	*ino = n;
+	return 0;
+}
+
+static bool is_ino(json_t *v)
+{
+	uint64_t ino;
+
+	return !fl_json_get_ino(v, &ino);
+}
+
 /* "major:minor" as the kernel's dev_t holds them: 12 and 20 bits, digits only */
 static bool is_dev(json_t *v)
 {
@@ -140,7 +168,7 @@ static int check_violation(struct fl_log *log, uint64_t line, json_t *o)
 
 	if (kind < 0)
 		return fail(log, line, "violation with unknown or missing 'kind'");
-	if (!is_dev(json_object_get(o, "dev")) || !is_uint(json_object_get(o, "ino")))
+	if (!is_dev(json_object_get(o, "dev")) || !is_ino(json_object_get(o, "ino")))
 		return fail(log, line, "violation needs 'dev' (\"major:minor\") and 'ino'");
 	/* a side the kind does not need is still read by report: check it too */
 	if (kind == FL_VIO_RACE || kind == FL_VIO_UNSERIALIZED_FAULT || json_object_get(o, "fault")) {
@@ -153,8 +181,38 @@ static int check_violation(struct fl_log *log, uint64_t line, json_t *o)
 		if (why)
 			return fail(log, line, "violation 'op': %s", why);
 	}
+	if (kind == FL_VIO_UNBROKEN_LAYOUT || json_object_get(o, "layout")) {
+		json_t *layout = json_object_get(o, "layout");
+
+		why = json_is_object(layout) ? check_bytes(json_object_get(layout, "bytes")) :
+		      "missing";
+		if (why)
+			return fail(log, line, "violation 'layout': %s", why);
+	}
 	json_array_append(log->violations, o);
 	return 0;
+}
+
+/* "hook (reason); ..." of the hooks the recorder dropped, as its header lists them */
+static void dropped_hooks(struct fl_log *log, json_t *hooks)
+{
+	size_t i, used = 0;
+	json_t *h;
+
+	json_array_foreach(hooks, i, h) {
+		const char *name = json_string_value(json_object_get(h, "hook"));
+		const char *why = json_string_value(json_object_get(h, "reason"));
+		int n;
+
+		if (!json_is_true(json_object_get(h, "dropped")) || !name)
+			continue;
+		n = snprintf(log->dropped + used, sizeof(log->dropped) - used, "%s%s (%s)",
+			     used ? "; " : "", name, why ?: "no reason given");
+		if (n < 0 || (size_t)n >= sizeof(log->dropped) - used)
+			break;
+		used += n;
+	}
+	fl_text_printable(log->dropped);
 }
 
 static int check_header(struct fl_log *log, json_t *o)
@@ -185,8 +243,131 @@ static int check_header(struct fl_log *log, json_t *o)
 		if (!why || strpbrk(why, "\n\r\t\033"))
 			return fail(log, 1, "header invariant %s needs a one-line 'why'", fl_inv_name(i));
 	}
+	dropped_hooks(log, json_object_get(json_object_get(o, "plan"), "hooks"));
 	log->header = json_incref(o);
 	return 0;
+}
+
+/* The trailer's per-key totals: gate and report count inodes and kinds from them. */
+static const char *check_keys(json_t *keys)
+{
+	size_t i;
+	json_t *k;
+
+	if (!keys)
+		return NULL;
+	if (!json_is_array(keys))
+		return "not an array";
+	json_array_foreach(keys, i, k) {
+		if (!is_dev(json_object_get(k, "dev")) || !is_ino(json_object_get(k, "ino")))
+			return "a key needs 'dev' (\"major:minor\") and 'ino'";
+		if (fl_violation_from_name(json_string_value(json_object_get(k, "kind"))) < 0)
+			return "a key has an unknown 'kind'";
+		if (!is_uint(json_object_get(k, "count")))
+			return "a key needs an unsigned 'count'";
+	}
+	return NULL;
+}
+
+/* What the header's plan says of invariant @inv: the status, its reason in @why. */
+static enum fl_coverage plan_coverage(const struct fl_log *log, int inv, const char **why)
+{
+	json_t *i = json_object_get(json_object_get(json_object_get(log->header, "plan"),
+						    "invariants"), fl_inv_name(inv));
+	int c = fl_coverage_from_name(json_string_value(json_object_get(i, "status")));
+
+	*why = json_string_value(json_object_get(i, "why")) ?: "not in the log's plan";
+	return c < 0 ? FL_COV_UNCHECKED : (enum fl_coverage)c;
+}
+
+/* Each invariant's evidence: the counters of the observations it needs. */
+static const struct {
+	enum fl_counter read, unknown;	/* lock read (or judged) / could not be */
+	const char *what;		/* one observation, plural */
+} evidence[FL_INV__COUNT] = {
+	[FL_I1] = { FL_CTR_DAX_FAULTS_LOCK_READ, FL_CTR_DAX_FAULTS_LOCK_UNKNOWN, "DAX faults" },
+	[FL_I2] = { FL_CTR_DAX_TEARDOWNS_LOCK_READ, FL_CTR_DAX_TEARDOWNS_LOCK_UNKNOWN,
+		    "DAX teardowns" },
+	[FL_I3] = { FL_CTR_DAX_FAULTS_LOCK_READ, FL_CTR_DAX_FAULTS_LOCK_UNKNOWN, "DAX faults" },
+	[FL_I4] = { FL_CTR_RECLAIMS_LOCK_READ, FL_CTR_RECLAIMS_LOCK_UNKNOWN, "DAX range reclaims" },
+	[FL_I5] = { FL_CTR_LAYOUT_CHECKS, FL_CTR_LAYOUT_UNKNOWN, "page removals on DAX inodes" },
+};
+
+static void cover(struct fl_log *log, int inv, enum fl_coverage c, const char *fmt, ...)
+{
+	va_list ap;
+
+	log->cov[inv] = c;
+	va_start(ap, fmt);
+	vsnprintf(log->cov_why[inv], sizeof(log->cov_why[inv]), fmt, ap);
+	va_end(ap);
+	fl_text_printable(log->cov_why[inv]);
+}
+
+/*
+ * Coverage from observation (faultline(8), COVERAGE): an invariant is
+ * checked only as far as the plan allowed it and the run saw the events it
+ * needs with the lock state read. None read: unchecked; some unreadable:
+ * partial. I3 also needs shrinking operations on DAX inodes, and operations
+ * whose inode stayed unknown make it partial.
+ */
+static void observe(struct fl_log *log)
+{
+	const uint64_t *c = log->counters;
+	bool any = false;
+
+	for (int i = 0; i < FL_INV__COUNT; i++) {
+		uint64_t read = c[evidence[i].read], unknown = c[evidence[i].unknown];
+		const char *why;
+		enum fl_coverage plan = plan_coverage(log, i, &why);
+
+		if (plan == FL_COV_UNCHECKED)
+			cover(log, i, plan, "%s", why);
+		else if (!read && !unknown)
+			cover(log, i, FL_COV_UNCHECKED, "not observed: no %s in this run", evidence[i].what);
+		else if (!read)
+			cover(log, i, FL_COV_UNCHECKED, "every lock read unknown (%llu %s)",
+			      (unsigned long long)unknown, evidence[i].what);
+		else if (i == FL_I3 && !c[FL_CTR_DAX_OPS])
+			cover(log, i, FL_COV_UNCHECKED,
+			      "not observed: no shrinking operation on a DAX inode in this run");
+		else if (unknown)
+			cover(log, i, FL_COV_PARTIAL, "%llu of %llu %s with the lock unreadable; %s",
+			      (unsigned long long)unknown, (unsigned long long)(read + unknown),
+			      evidence[i].what, why);
+		else if (i == FL_I3 && c[FL_CTR_OPS_INODE_UNKNOWN])
+			cover(log, i, FL_COV_PARTIAL, "%llu operations whose inode stayed unknown; %s",
+			      (unsigned long long)c[FL_CTR_OPS_INODE_UNKNOWN], why);
+		else
+			cover(log, i, plan, "%s", why);
+		any |= log->cov[i] != FL_COV_UNCHECKED;
+	}
+	log->checked_nothing = !any;
+	if (any)
+		return;
+	/* what was not observed, and the likely cause */
+	if (c[FL_CTR_DAX_FAULTS_LOCK_UNKNOWN] || c[FL_CTR_DAX_TEARDOWNS_LOCK_UNKNOWN])
+		snprintf(log->nothing_reason, sizeof(log->nothing_reason),
+			 "every lock read unknown (%llu DAX faults, %llu DAX teardowns): the lock "
+			 "layout '%s' cannot be read on this kernel",
+			 (unsigned long long)c[FL_CTR_DAX_FAULTS_LOCK_UNKNOWN],
+			 (unsigned long long)c[FL_CTR_DAX_TEARDOWNS_LOCK_UNKNOWN],
+			 json_string_value(json_object_get(json_object_get(log->header, "plan"),
+							   "lock_layout")) ?: "?");
+	else if (c[FL_CTR_FAULTS] || c[FL_CTR_OPS] || c[FL_CTR_FILTERED_NOT_DAX])
+		snprintf(log->nothing_reason, sizeof(log->nothing_reason),
+			 "no DAX fault and no DAX teardown observed (%llu faults, %llu operations "
+			 "on inodes that are not DAX): is the filesystem mounted with DAX?",
+			 (unsigned long long)c[FL_CTR_FAULTS], (unsigned long long)c[FL_CTR_OPS]);
+	else
+		snprintf(log->nothing_reason, sizeof(log->nothing_reason),
+			 "no DAX fault and no DAX teardown observed: nothing ran on a DAX "
+			 "filesystem while recording");
+	if (log->dropped[0])
+		snprintf(log->nothing_reason + strlen(log->nothing_reason),
+			 sizeof(log->nothing_reason) - strlen(log->nothing_reason),
+			 "; hooks dropped: %s", log->dropped);
+	fl_text_printable(log->nothing_reason);
 }
 
 static int check_trailer(struct fl_log *log, uint64_t line, json_t *o)
@@ -194,6 +375,7 @@ static int check_trailer(struct fl_log *log, uint64_t line, json_t *o)
 	json_t *ctr = json_object_get(o, "counters"), *vio = json_object_get(o, "violations");
 	json_t *rec = json_object_get(o, "records"), *imap = json_object_get(o, "inode_map");
 	const char *status = json_string_value(json_object_get(o, "status"));
+	const char *why;
 	uint64_t lines;
 
 	if (!status || (strcmp(status, "complete") && strcmp(status, "interrupted") &&
@@ -230,6 +412,9 @@ static int check_trailer(struct fl_log *log, uint64_t line, json_t *o)
 	}
 	if (!json_is_object(rec) || !is_uint(json_object_get(rec, "violations")))
 		return fail(log, line, "trailer has no 'records.violations'");
+	why = check_keys(json_object_get(o, "violation_keys"));
+	if (why)
+		return fail(log, line, "trailer 'violation_keys': %s", why);
 	lines = json_integer_value(json_object_get(rec, "violations"));
 	if (lines != json_array_size(log->violations))
 		return fail(log, line, "trailer counts %llu violation lines, the log holds %zu",
@@ -253,6 +438,7 @@ static int check_trailer(struct fl_log *log, uint64_t line, json_t *o)
 	    json_integer_value(json_object_get(imap, "max")))
 		incomplete(log, "per-inode state map full: evicted inodes may hide a race");
 	log->trailer = json_incref(o);
+	observe(log);
 	return 0;
 }
 
@@ -397,19 +583,36 @@ void fl_log_error_line(const struct fl_log *log, char *buf, size_t len)
 		snprintf(buf, len, "%s: %s", log->path, log->err);
 }
 
-int fl_log_verdict(const struct fl_log *log)
+int fl_log_verdict(const struct fl_log *log, bool allow_empty)
 {
 	if (log->unreadable)
 		return 2;
 	if (log->vio_all)
 		return 1;
-	return log->incomplete ? 2 : 0;
+	if (log->incomplete)
+		return 2;
+	return log->checked_nothing && !allow_empty ? 2 : 0;
 }
 
 const char *fl_log_coverage(const struct fl_log *log, int inv, const char **why)
 {
-	json_t *i = json_object_get(json_object_get(json_object_get(log->header, "plan"),
-						    "invariants"), fl_inv_name(inv));
-	*why = json_string_value(json_object_get(i, "why")) ?: "";
-	return json_string_value(json_object_get(i, "status")) ?: "?";
+	if (inv < 0 || inv >= FL_INV__COUNT || !log->trailer) {
+		*why = "";
+		return "?";
+	}
+	*why = log->cov_why[inv];
+	return fl_coverage_name(log->cov[inv]);
+}
+
+json_t *fl_log_invariants_json(const struct fl_log *log)
+{
+	json_t *inv = json_object();
+
+	for (int i = 0; i < FL_INV__COUNT; i++) {
+		const char *why, *status = fl_log_coverage(log, i, &why);
+
+		json_object_set_new(inv, fl_inv_name(i),
+				    json_pack("{s:s, s:s}", "status", status, "why", why));
+	}
+	return inv;
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <sys/stat.h>
 #include <string.h>
 #include <sys/utsname.h>
@@ -125,6 +126,21 @@ static json_t *json_u64(uint64_t v)
 	return json_integer((json_int_t)v);
 }
 
+/*
+ * An inode number: FUSE servers may hand out any 64-bit value, and JSON
+ * integers readers keep exactly stop at 2^63 - 1 (jansson's json_int_t, and
+ * jq's doubles far below). Above that it is written as a decimal string.
+ */
+json_t *fl_json_ino(uint64_t ino)
+{
+	char buf[24];
+
+	if (ino <= INT64_MAX)
+		return json_integer((json_int_t)ino);
+	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)ino);
+	return json_string(buf);
+}
+
 json_t *fl_json_plan(const struct fl_plan *plan)
 {
 	json_t *hooks = json_array(), *inv = json_object();
@@ -134,6 +150,8 @@ json_t *fl_json_plan(const struct fl_plan *plan)
 		json_t *o = json_pack("{s:s, s:s, s:s}", "hook", fl_hook_name(h),
 				      "mode", fl_mode_name(hp->mode), "serves", fl_hooks[h].serves);
 
+		if (hp->dropped)
+			json_object_set_new(o, "dropped", json_true());
 		if (hp->target[0])
 			json_object_set_new(o, "target", json_string(hp->target));
 		if (hp->reason[0])
@@ -190,7 +208,7 @@ static void add_inode(json_t *o, uint32_t dev, uint64_t ino, uint32_t flags)
 
 	fl_dev_format(dev, d, sizeof(d));
 	json_object_set_new(o, "dev", json_string(d));
-	json_object_set_new(o, "ino", json_u64(ino));
+	json_object_set_new(o, "ino", fl_json_ino(ino));
 	json_object_set_new(o, "fuse", json_boolean(flags & FL_F_FUSE));
 	json_object_set_new(o, "dax", json_boolean(flags & FL_F_DAX));
 }
@@ -274,7 +292,13 @@ int fl_event_line(const struct fl_event *e, char *buf, size_t len)
 		PUT(&l, ":");
 		put_u64(&l, FL_DEV_MINOR(e->dev));
 		PUT(&l, "\",\"ino\":");
-		put_u64(&l, e->ino);
+		if (e->ino > INT64_MAX) {	/* as fl_json_ino() */
+			PUT(&l, "\"");
+			put_u64(&l, e->ino);
+			PUT(&l, "\"");
+		} else {
+			put_u64(&l, e->ino);
+		}
 		if (e->flags & FL_F_FUSE)
 			PUT(&l, ",\"fuse\":true");
 		else
@@ -407,6 +431,11 @@ json_t *fl_json_violation(const struct fl_violation *v, const struct fl_ksyms *k
 		json_object_set_new(o, "fault", json_side(&v->fault, ks));
 	if (v->kind != FL_VIO_UNSERIALIZED_FAULT)
 		json_object_set_new(o, "op", json_side(&v->op, ks));
+	/* what the op's layout breaks covered, against the removal in op.bytes */
+	if (v->kind == FL_VIO_UNBROKEN_LAYOUT)
+		json_object_set_new(o, "layout", json_pack("{s:o, s:o}",
+				    "bytes", json_bytes(v->layout_start, v->layout_end),
+				    "pages", json_pages(v->layout_start, v->layout_end)));
 	return o;
 }
 
@@ -430,7 +459,7 @@ json_t *fl_json_trailer(const struct fl_session_stats *st, const struct fl_log_w
 		total += vt->count;
 		fl_dev_format(vt->key.dev, d, sizeof(d));
 		json_array_append_new(keys, json_pack("{s:s, s:o, s:s, s:s, s:o}", "dev", d,
-					"ino", json_u64(vt->key.ino),
+					"ino", fl_json_ino(vt->key.ino),
 					"kind", fl_violation_name(vt->key.kind),
 					"hook", fl_hook_name(vt->key.hook),
 					"count", json_u64(vt->count)));

@@ -65,8 +65,11 @@ static int by_inode_kind(const void *a, const void *b)
 
 static void inode_id(json_t *v, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s:%lld", json_string_value(json_object_get(v, "dev")) ?: "?",
-		 (long long)json_integer_value(json_object_get(v, "ino")));
+	uint64_t ino = 0;
+
+	fl_json_get_ino(json_object_get(v, "ino"), &ino);
+	snprintf(buf, len, "%s:%llu", json_string_value(json_object_get(v, "dev")) ?: "?",
+		 (unsigned long long)ino);
 }
 
 /* Total of one kind on one inode, from the trailer (recorded + suppressed). */
@@ -171,17 +174,11 @@ static void free_groups(struct group *groups, size_t n)
 
 static json_t *report_json(const struct fl_log *log)
 {
-	json_t *plan = json_object_get(log->header, "plan"), *inv = json_object();
+	json_t *plan = json_object_get(log->header, "plan"), *inv = fl_log_invariants_json(log);
 	json_t *gs = json_array(), *o;
 	size_t ng;
 	struct group *groups = group_violations(log, &ng);
 
-	for (int k = 0; k < FL_INV__COUNT; k++) {
-		const char *why, *cov = fl_log_coverage(log, k, &why);
-
-		json_object_set_new(inv, fl_inv_name(k), json_pack("{s:s, s:s}", "status", cov,
-								   "why", why));
-	}
 	for (size_t i = 0; i < ng; i++)
 		json_array_append_new(gs, json_pack("{s:s, s:s, s:I, s:I, s:O}",
 				      "inode", groups[i].inode, "kind", groups[i].kind,
@@ -265,30 +262,19 @@ static void report_one(const struct fl_log *log)
 	free_groups(groups, ng);
 }
 
-static void report_usage(FILE *f)
+void report_usage(FILE *f)
 {
 	fprintf(f, "usage: %s report [-j] FILE...\n", fl_prog);
 }
 
 int do_report(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		FL_COMMON_LONGOPTS,
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
-	int opt, ret = FL_EXIT_OK;
+	static const struct fl_cmd_opts opts = { .usage = report_usage };
+	int opt, code, ret = FL_EXIT_OK;
 
-	while ((opt = getopt_long(argc, argv, "vjh", opts, NULL)) != -1) {
-		if (fl_common_option(opt, optarg))
-			continue;
-		if (opt == 'h') {
-			report_usage(stdout);
-			return FL_EXIT_OK;
-		}
-		report_usage(stderr);
-		return FL_EXIT_ERROR;
-	}
+	while ((opt = fl_next_opt(argc, argv, &opts, &code)) != -1)
+		if (opt == FL_OPT_EXIT)
+			return code;
 	if (optind >= argc) {
 		fl_err("report: no log given");
 		return FL_EXIT_ERROR;

@@ -82,6 +82,7 @@ static void walk_violation(json_t *v)
 	int kind = fl_violation_from_name(json_string_value(json_object_get(v, "kind")));
 	unsigned int maj, min;
 	char id[64], tail;
+	uint64_t ino;
 	json_t *o;
 
 	CHECK(json_is_object(v));
@@ -90,10 +91,10 @@ static void walk_violation(json_t *v)
 	CHECK(json_is_string(json_object_get(v, "dev")));
 	CHECK(sscanf(json_string_value(json_object_get(v, "dev")), "%u:%u%c",
 		     &maj, &min, &tail) == 2);
-	CHECK(is_u64(json_object_get(v, "ino")));
+	CHECK(!fl_json_get_ino(json_object_get(v, "ino"), &ino));
 	/* report.c inode_id() */
-	snprintf(id, sizeof(id), "%s:%lld", json_string_value(json_object_get(v, "dev")),
-		 (long long)json_integer_value(json_object_get(v, "ino")));
+	snprintf(id, sizeof(id), "%s:%llu", json_string_value(json_object_get(v, "dev")),
+		 (unsigned long long)ino);
 	sink += strlen(id);
 	/* report.c report_json(): a group is packed from these */
 	o = json_pack("{s:s, s:s, s:O}", "inode", id,
@@ -104,6 +105,8 @@ static void walk_violation(json_t *v)
 		check_side(json_object_get(v, "fault"));
 	if (kind != FL_VIO_UNSERIALIZED_FAULT || json_object_get(v, "op"))
 		check_side(json_object_get(v, "op"));
+	if (kind == FL_VIO_UNBROKEN_LAYOUT)
+		CHECK(json_is_object(json_object_get(json_object_get(v, "layout"), "bytes")));
 	walk_stack(json_object_get(v, "fault"));
 	walk_stack(json_object_get(v, "op"));
 }
@@ -115,11 +118,13 @@ static void walk_keys(json_t *trailer)
 	size_t i;
 
 	json_array_foreach(json_object_get(trailer, "violation_keys"), i, k) {
+		uint64_t ino;
 		char id[64];
 
-		snprintf(id, sizeof(id), "%s:%lld",
-			 json_string_value(json_object_get(k, "dev")) ?: "?",
-			 (long long)json_integer_value(json_object_get(k, "ino")));
+		CHECK(!fl_json_get_ino(json_object_get(k, "ino"), &ino));
+		CHECK(fl_violation_from_name(json_string_value(json_object_get(k, "kind"))) >= 0);
+		snprintf(id, sizeof(id), "%s:%llu",
+			 json_string_value(json_object_get(k, "dev")) ?: "?", (unsigned long long)ino);
 		sink += strlen(id) + strlen(json_string_value(json_object_get(k, "kind")) ?: "") +
 			(size_t)json_integer_value(json_object_get(k, "count"));
 	}
@@ -171,19 +176,27 @@ static void check_readable(const struct fl_log *log)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct fl_log log;
-	int ret, verdict;
+	int ret, verdict, lenient;
+	bool any = false;
 
 	ret = fl_log_read_mem("fuzz.jsonl", (const char *)data, size, &log);
-	verdict = fl_log_verdict(&log);
+	verdict = fl_log_verdict(&log, false);
+	lenient = fl_log_verdict(&log, true);	/* --allow-empty */
 	CHECK(ret == 0 || ret == -1);
 	CHECK((ret == -1) == log.unreadable);
 	CHECK(verdict >= 0 && verdict <= 2);
 	if (log.unreadable) {
-		CHECK(verdict == 2);
+		CHECK(verdict == 2 && lenient == 2);
 		check_error_line(&log);
 	} else {
 		check_readable(&log);
-		CHECK(verdict == (log.vio_all ? 1 : log.incomplete ? 2 : 0));
+		/* never a false clean: a run that checked nothing passes only with --allow-empty */
+		CHECK(verdict == (log.vio_all ? 1 : log.incomplete || log.checked_nothing ? 2 : 0));
+		CHECK(lenient == (log.vio_all ? 1 : log.incomplete ? 2 : 0));
+		for (int inv = 0; inv < FL_INV__COUNT; inv++)
+			any |= log.cov[inv] != FL_COV_UNCHECKED;
+		CHECK(log.checked_nothing == !any);
+		CHECK(!log.checked_nothing == !log.nothing_reason[0]);
 	}
 	/* gate's clean line, --junit and report -j ask this of any log they were given */
 	for (int inv = 0; inv < FL_INV__COUNT; inv++) {

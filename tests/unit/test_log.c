@@ -15,9 +15,26 @@ struct built {
 	size_t len;
 };
 
-/* A log as the recorder writes it: header, @nvio race violations, trailer. */
-static void build(struct built *b, int nvio, uint64_t events_lost, uint64_t map_full,
-		  bool trailer)
+/* What a crafted log holds. */
+struct spec {
+	int nvio;			/* violations of @kind, each recorded */
+	enum fl_violation_kind kind;
+	uint64_t ino;
+	uint64_t events_lost, map_full;
+	bool no_trailer;
+	enum fl_coverage plan;		/* every invariant's status in the plan */
+	bool evidence;			/* each invariant's evidence observed, locks read */
+	uint64_t ctr[FL_CTR__COUNT];	/* added to the trailer's counters */
+	int dropped_hook;		/* a hook dropped from the plan, or -1 */
+};
+
+/* SPEC(.field = value, ...): the defaults, some overridden (on purpose: no -Woverride-init) */
+#pragma GCC diagnostic ignored "-Woverride-init"
+#define SPEC(...) ((struct spec){ .kind = FL_VIO_RACE, .ino = 1234, .plan = FL_COV_CHECKED, \
+				  .evidence = true, .dropped_hook = -1, __VA_ARGS__ })
+
+/* A log as the recorder writes it: header, violations, trailer. */
+static void build(struct built *b, struct spec sp)
 {
 	struct fl_log_writer w = { 0 };
 	struct fl_plan plan;
@@ -30,15 +47,24 @@ static void build(struct built *b, int nvio, uint64_t events_lost, uint64_t map_
 
 	memset(&plan, 0, sizeof(plan));
 	memset(&kbtf, 0, sizeof(kbtf));
+	for (int i = 0; i < FL_INV__COUNT; i++) {
+		plan.cov[i] = sp.plan;
+		snprintf(plan.cov_reason[i], sizeof(plan.cov_reason[i]), "plan says %d", i);
+	}
+	if (sp.dropped_hook >= 0) {
+		plan.hooks[sp.dropped_hook].dropped = true;
+		snprintf(plan.hooks[sp.dropped_hook].reason, sizeof(plan.hooks[0].reason),
+			 "fentry: fe_x failed to load: failed to resolve CO-RE relocation");
+	}
 	w.f = open_memstream(&b->buf, &b->len);
 	assert_non_null(w.f);
 	assert_int_equal(fl_log_write(&w, fl_json_header(&plan, &kbtf, argv, &o), true), 0);
-	for (int i = 0; i < nvio; i++) {
+	for (int i = 0; i < sp.nvio; i++) {
 		struct fl_violation v = { 0 };
 
-		v.kind = FL_VIO_RACE;
+		v.kind = sp.kind;
 		v.dev = 52;
-		v.ino = 1234;
+		v.ino = sp.ino;
 		v.flags = FL_F_FUSE | FL_F_DAX;
 		v.seq = i + 1;
 		v.fault.ts_begin = 10;
@@ -54,18 +80,31 @@ static void build(struct built *b, int nvio, uint64_t events_lost, uint64_t map_
 		v.op.end = FL_EOF;
 		v.op.op = FL_OP_TRUNCATE;
 		v.op.lock = FL_LOCK_NONE;
+		v.layout_start = 0;
+		v.layout_end = 4096;
 		assert_int_equal(fl_log_write(&w, fl_json_violation(&v, NULL), true), 0);
 		w.violations++;
 	}
-	if (trailer) {
-		st.counters[FL_CTR_VIOLATIONS] = nvio;
-		st.counters[FL_CTR_EVENTS_LOST] = events_lost;
-		st.counters[FL_CTR_MAP_FULL] = map_full;
-		if (nvio) {
+	if (!sp.no_trailer) {
+		st.counters[FL_CTR_VIOLATIONS] = sp.nvio;
+		st.counters[FL_CTR_EVENTS_LOST] = sp.events_lost;
+		st.counters[FL_CTR_MAP_FULL] = sp.map_full;
+		if (sp.evidence) {
+			st.counters[FL_CTR_FAULTS] = 512;
+			st.counters[FL_CTR_OPS] = 20;
+			st.counters[FL_CTR_DAX_FAULTS_LOCK_READ] = 512;
+			st.counters[FL_CTR_DAX_TEARDOWNS_LOCK_READ] = 30;
+			st.counters[FL_CTR_DAX_OPS] = 20;
+			st.counters[FL_CTR_RECLAIMS_LOCK_READ] = 2;
+			st.counters[FL_CTR_LAYOUT_CHECKS] = 20;
+		}
+		for (int i = 0; i < FL_CTR__COUNT; i++)
+			st.counters[i] += sp.ctr[i];
+		if (sp.nvio) {
 			vt.key.dev = 52;
-			vt.key.ino = 1234;
-			vt.key.kind = FL_VIO_RACE;
-			vt.count = nvio + 7;	/* some suppressed */
+			vt.key.ino = sp.ino;
+			vt.key.kind = sp.kind;
+			vt.count = sp.nvio + 7;	/* some suppressed */
 			st.vio_totals = &vt;
 			st.n_vio_totals = 1;
 		}
@@ -85,12 +124,15 @@ static void clean_log(void **state)
 	struct built b;
 	struct fl_log log;
 
-	build(&b, 0, 0, 0, true);
+	build(&b, SPEC());
 	assert_int_equal(read_built(&b, &log), 0);
 	assert_false(log.incomplete);
+	assert_false(log.checked_nothing);
 	assert_int_equal(log.vio_all, 0);
-	assert_int_equal(fl_log_verdict(&log), 0);
+	assert_int_equal(fl_log_verdict(&log, false), 0);
 	assert_int_equal(log.lines, 2);
+	for (int i = 0; i < FL_INV__COUNT; i++)
+		assert_int_equal(log.cov[i], FL_COV_CHECKED);
 	fl_log_free(&log);
 	free(b.buf);
 }
@@ -101,12 +143,12 @@ static void violations_log(void **state)
 	struct fl_log log;
 	json_t *v;
 
-	build(&b, 3, 0, 0, true);
+	build(&b, SPEC(.nvio = 3));
 	assert_int_equal(read_built(&b, &log), 0);
 	assert_int_equal(json_array_size(log.violations), 3);
 	assert_int_equal(log.vio_all, 10);
 	assert_int_equal(log.vio_total[FL_VIO_RACE], 10);
-	assert_int_equal(fl_log_verdict(&log), 1);
+	assert_int_equal(fl_log_verdict(&log, false), 1);
 	v = json_array_get(log.violations, 0);
 	assert_string_equal(json_string_value(json_object_get(v, "dev")), "0:52");
 	assert_string_equal(json_string_value(json_object_get(json_object_get(
@@ -124,25 +166,26 @@ static void lost_evidence(void **state)
 	struct built b;
 	struct fl_log log;
 
-	build(&b, 0, 12, 0, true);
+	build(&b, SPEC(.events_lost = 12));
 	assert_int_equal(read_built(&b, &log), 0);
 	assert_true(log.incomplete);
 	assert_non_null(strstr(log.incomplete_reason, "12 events lost"));
-	assert_int_equal(fl_log_verdict(&log), 2);
+	assert_int_equal(fl_log_verdict(&log, false), 2);
+	assert_int_equal(fl_log_verdict(&log, true), 2);	/* --allow-empty does not excuse loss */
 	fl_log_free(&log);
 	free(b.buf);
 
-	build(&b, 0, 0, 3, true);
+	build(&b, SPEC(.map_full = 3));
 	assert_int_equal(read_built(&b, &log), 0);
 	assert_non_null(strstr(log.incomplete_reason, "map full"));
-	assert_int_equal(fl_log_verdict(&log), 2);
+	assert_int_equal(fl_log_verdict(&log, false), 2);
 	fl_log_free(&log);
 	free(b.buf);
 
 	/* violations are proof even when evidence was lost */
-	build(&b, 1, 5, 0, true);
+	build(&b, SPEC(.nvio = 1, .events_lost = 5));
 	assert_int_equal(read_built(&b, &log), 0);
-	assert_int_equal(fl_log_verdict(&log), 1);
+	assert_int_equal(fl_log_verdict(&log, false), 1);
 	fl_log_free(&log);
 	free(b.buf);
 }
@@ -155,7 +198,7 @@ static void expect_bad(const char *text, size_t len, uint64_t line, const char *
 
 	assert_int_equal(fl_log_read_mem("bad.jsonl", text, len, &log), -1);
 	assert_true(log.unreadable);
-	assert_int_equal(fl_log_verdict(&log), 2);
+	assert_int_equal(fl_log_verdict(&log, true), 2);
 	fl_log_error_line(&log, msg, sizeof(msg));
 	if (!strstr(msg, reason) || log.err_line != line)
 		fail_msg("got '%s' (line %llu), wanted line %llu with '%s'", msg,
@@ -178,7 +221,7 @@ static void bad_inputs(void **state)
 	BAD("[1,2]\n", 1, "not a JSON object");
 	BAD("{\"type\":\"event\"}\n", 1, "not a faultline log");
 
-	build(&b, 1, 0, 0, true);
+	build(&b, SPEC(.nvio = 1));
 	nl = strchr(b.buf, '\n');
 	hdr = nl - b.buf + 1;
 
@@ -198,7 +241,7 @@ static void bad_inputs(void **state)
 	expect_bad(text, b.len, 2, "not JSON");
 	/* unknown schema */
 	memcpy(text, b.buf, b.len);
-	memcpy(strstr(text, "\"schema\":1") + 9, "7", 1);
+	memcpy(strstr(text, "\"schema\":2") + 9, "7", 1);
 	expect_bad(text, b.len, 1, "unknown schema version 7");
 	/* a violation line dropped: the trailer's count disagrees */
 	memcpy(text, b.buf, hdr);
@@ -212,14 +255,14 @@ static void bad_inputs(void **state)
 	free(text);
 	free(b.buf);
 
-	BAD("{\"type\":\"header\",\"tool\":\"faultline\",\"schema\":1,\"kernel\":\"x\"}\n"
+	BAD("{\"type\":\"header\",\"tool\":\"faultline\",\"schema\":2,\"kernel\":\"x\"}\n"
 		   "{\"type\":\"violation\",\"kind\":\"nonsense\"}\n", 2, "unknown or missing 'kind'");
-	BAD("{\"type\":\"header\",\"tool\":\"faultline\",\"schema\":1,\"kernel\":\"x\"}\n"
+	BAD("{\"type\":\"header\",\"tool\":\"faultline\",\"schema\":2,\"kernel\":\"x\"}\n"
 		   "{\"type\":\"mystery\"}\n", 2, "unknown record type 'mystery'");
-	BAD("{\"type\":\"header\",\"tool\":\"faultline\",\"schema\":1,\"kernel\":\"x\"}\n"
+	BAD("{\"type\":\"header\",\"tool\":\"faultline\",\"schema\":2,\"kernel\":\"x\"}\n"
 		   "{\"type\":\"trailer\",\"status\":\"complete\"}\n", 2, "no 'counters'");
 	/* invalid UTF-8 */
-	BAD("{\"type\":\"header\",\"tool\":\"faultline\",\"schema\":1,\"kernel\":\"\xff\"}\n", 1,
+	BAD("{\"type\":\"header\",\"tool\":\"faultline\",\"schema\":2,\"kernel\":\"\xff\"}\n", 1,
 	    "not JSON");
 }
 
@@ -278,6 +321,179 @@ static void event_lines(void **state)
 	assert_int_equal(fl_event_line(&e, line, 40), -1);
 }
 
+
+/* Coverage from observation: what the run saw decides, never the plan alone. */
+static void observed_coverage(void **state)
+{
+	struct spec none = SPEC(.evidence = false);
+	struct built b;
+	struct fl_log log;
+	const char *why;
+
+	/* the plan promised everything; the run saw nothing (a mount that lost dax) */
+	none.ctr[FL_CTR_OPS] = 15;
+	build(&b, none);
+	assert_int_equal(read_built(&b, &log), 0);
+	assert_true(log.checked_nothing);
+	assert_int_equal(fl_log_verdict(&log, false), 2);
+	assert_int_equal(fl_log_verdict(&log, true), 0);
+	assert_non_null(strstr(log.nothing_reason, "no DAX fault and no DAX teardown observed"));
+	assert_non_null(strstr(log.nothing_reason, "mounted with DAX"));
+	for (int i = 0; i < FL_INV__COUNT; i++) {
+		assert_string_equal(fl_log_coverage(&log, i, &why), "unchecked");
+		assert_non_null(strstr(why, "not observed"));
+	}
+	fl_log_free(&log);
+	free(b.buf);
+
+	/* every lock read unknown (PREEMPT_RT without support): nothing checked */
+	none = SPEC(.evidence = false);
+	none.ctr[FL_CTR_FAULTS] = 6714;
+	none.ctr[FL_CTR_DAX_FAULTS_LOCK_UNKNOWN] = 6714;
+	none.ctr[FL_CTR_DAX_TEARDOWNS_LOCK_UNKNOWN] = 526;
+	none.ctr[FL_CTR_DAX_OPS] = 547;
+	build(&b, none);
+	assert_int_equal(read_built(&b, &log), 0);
+	assert_true(log.checked_nothing);
+	assert_int_equal(fl_log_verdict(&log, false), 2);
+	assert_non_null(strstr(log.nothing_reason, "every lock read unknown (6714 DAX faults, 526"));
+	assert_string_equal(fl_log_coverage(&log, FL_I1, &why), "unchecked");
+	assert_non_null(strstr(why, "every lock read unknown (6714 DAX faults)"));
+	fl_log_free(&log);
+	free(b.buf);
+
+	/* some lock reads unknown: partial, and the gate still passes what was checked */
+	none = SPEC();
+	none.ctr[FL_CTR_DAX_TEARDOWNS_LOCK_UNKNOWN] = 3;
+	build(&b, none);
+	assert_int_equal(read_built(&b, &log), 0);
+	assert_false(log.checked_nothing);
+	assert_int_equal(fl_log_verdict(&log, false), 0);
+	assert_string_equal(fl_log_coverage(&log, FL_I1, &why), "checked");
+	assert_string_equal(fl_log_coverage(&log, FL_I2, &why), "partial");
+	assert_non_null(strstr(why, "3 of 33 DAX teardowns with the lock unreadable"));
+	fl_log_free(&log);
+	free(b.buf);
+
+	/* the plan's unchecked stays unchecked whatever was seen */
+	build(&b, SPEC(.plan = FL_COV_UNCHECKED));
+	assert_int_equal(read_built(&b, &log), 0);
+	assert_true(log.checked_nothing);
+	assert_int_equal(fl_log_verdict(&log, false), 2);
+	assert_string_equal(fl_log_coverage(&log, FL_I4, &why), "unchecked");
+	assert_string_equal(why, "plan says 3");
+	fl_log_free(&log);
+	free(b.buf);
+
+	/* I3 needs operations on DAX inodes; ops whose inode stayed unknown make it partial */
+	none = SPEC();
+	none.ctr[FL_CTR_DAX_OPS] = 0;
+	none.ctr[FL_CTR_OPS_INODE_UNKNOWN] = 0;
+	build(&b, none);
+	assert_int_equal(read_built(&b, &log), 0);
+	assert_string_equal(fl_log_coverage(&log, FL_I3, &why), "checked");
+	fl_log_free(&log);
+	free(b.buf);
+	none = SPEC(.evidence = false);
+	none.ctr[FL_CTR_DAX_FAULTS_LOCK_READ] = 9;
+	build(&b, none);
+	assert_int_equal(read_built(&b, &log), 0);
+	assert_string_equal(fl_log_coverage(&log, FL_I1, &why), "checked");
+	assert_string_equal(fl_log_coverage(&log, FL_I3, &why), "unchecked");
+	assert_non_null(strstr(why, "no shrinking operation on a DAX inode"));
+	assert_int_equal(fl_log_verdict(&log, false), 0);
+	fl_log_free(&log);
+	free(b.buf);
+	none = SPEC();
+	none.ctr[FL_CTR_OPS_INODE_UNKNOWN] = 4;
+	build(&b, none);
+	assert_int_equal(read_built(&b, &log), 0);
+	assert_string_equal(fl_log_coverage(&log, FL_I3, &why), "partial");
+	assert_non_null(strstr(why, "4 operations whose inode stayed unknown"));
+	fl_log_free(&log);
+	free(b.buf);
+
+	/* a dropped hook is named, in a run that checked nothing too */
+	none = SPEC(.evidence = false, .dropped_hook = FL_HOOK_FUSE_REQUEST);
+	build(&b, none);
+	assert_int_equal(read_built(&b, &log), 0);
+	assert_non_null(strstr(log.dropped, "fuse_request (fentry: fe_x failed to load: failed to resolve CO-RE relocation)"));
+	assert_non_null(strstr(log.nothing_reason, "hooks dropped: fuse_request"));
+	fl_log_free(&log);
+	free(b.buf);
+}
+
+/* Inode numbers above 2^63 (FUSE servers hand them out) survive the log. */
+static void big_inodes(void **state)
+{
+	uint64_t big = 0x8000000000000123ULL, got = 0;
+	struct fl_event e = { .kind = FL_EV_OP_END, .flags = FL_F_INODE_KNOWN, .ino = big };
+	struct built b;
+	struct fl_log log;
+	json_error_t jerr;
+	char line[768];
+	json_t *o, *v;
+	int n;
+
+	build(&b, SPEC(.nvio = 1, .ino = big));
+	assert_int_equal(read_built(&b, &log), 0);
+	v = json_array_get(log.violations, 0);
+	assert_int_equal(fl_json_get_ino(json_object_get(v, "ino"), &got), 0);
+	assert_true(got == big);
+	assert_string_equal(json_string_value(json_object_get(v, "ino")), "9223372036854776099");
+	v = json_array_get(json_object_get(log.trailer, "violation_keys"), 0);
+	assert_int_equal(fl_json_get_ino(json_object_get(v, "ino"), &got), 0);
+	assert_true(got == big);
+	fl_log_free(&log);
+	free(b.buf);
+
+	n = fl_event_line(&e, line, sizeof(line));
+	o = json_loadb(line, n, 0, &jerr);
+	assert_non_null(o);
+	assert_int_equal(fl_json_get_ino(json_object_get(o, "ino"), &got), 0);
+	assert_true(got == big);
+	json_decref(o);
+	/* small ones stay numbers; the string form is only for what a number cannot hold */
+	o = fl_json_ino(42);
+	assert_true(json_is_integer(o));
+	json_decref(o);
+	o = json_string("42");
+	assert_int_equal(fl_json_get_ino(o, &got), -1);
+	json_decref(o);
+	o = json_string("18446744073709551616");	/* 2^64 */
+	assert_int_equal(fl_json_get_ino(o, &got), -1);
+	json_decref(o);
+}
+
+/* An unbroken-layout violation names the removal and what the breaks covered. */
+static void unbroken_layout(void **state)
+{
+	struct built b;
+	struct fl_log log;
+	json_t *v, *layout;
+	char *p;
+
+	build(&b, SPEC(.nvio = 2, .kind = FL_VIO_UNBROKEN_LAYOUT));
+	assert_int_equal(read_built(&b, &log), 0);
+	assert_int_equal(log.vio_total[FL_VIO_UNBROKEN_LAYOUT], 9);
+	assert_int_equal(fl_log_verdict(&log, false), 1);
+	v = json_array_get(log.violations, 0);
+	assert_string_equal(json_string_value(json_object_get(v, "kind")), "unbroken-layout");
+	assert_null(json_object_get(v, "fault"));
+	layout = json_object_get(json_object_get(v, "layout"), "pages");
+	assert_int_equal(json_integer_value(json_object_get(layout, "first")), 0);
+	assert_int_equal(json_integer_value(json_object_get(layout, "last")), 0);
+	fl_log_free(&log);
+	/* without its 'layout' the record is unreadable */
+	p = strstr(b.buf, "\"layout\"");
+	assert_non_null(p);
+	memcpy(p, "\"lay0ut\"", 8);
+	assert_int_equal(read_built(&b, &log), -1);
+	assert_non_null(strstr(log.err, "violation 'layout': missing"));
+	fl_log_free(&log);
+	free(b.buf);
+}
+
 static void missing_file(void **state)
 {
 	struct fl_log log;
@@ -298,6 +514,9 @@ int main(void)
 		cmocka_unit_test(bad_inputs),
 		cmocka_unit_test(event_lines),
 		cmocka_unit_test(missing_file),
+		cmocka_unit_test(observed_coverage),
+		cmocka_unit_test(big_inodes),
+		cmocka_unit_test(unbroken_layout),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
