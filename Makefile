@@ -26,13 +26,24 @@ HOST_LIBS := $(shell pkg-config --libs libbpf jansson 2>/dev/null || echo -lbpf 
 
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-# BPF: CO-RE only. vmlinux.h comes from the running kernel's BTF when it has one,
-# else from the checked-in copy.
+# BPF: CO-RE only, against the checked-in vmlinux.h of the build architecture
+# (bpf/vmlinux/, as libbpf-tools pin theirs): the build never depends on the build
+# machine's kernel. VMLINUX_BTF=/sys/kernel/btf/vmlinux dumps this machine's instead.
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -Iinclude -I$(BUILD)
-VMLINUX_BTF ?= $(wildcard /sys/kernel/btf/vmlinux)
-VMLINUX_FALLBACK := bpf/vmlinux/vmlinux-x86.h.xz
+VMLINUX_BTF ?=
+VMLINUX_PINNED := bpf/vmlinux/vmlinux-$(ARCH).h.xz
+
+# Quiet by default, as the kernel's build: `make V=1` shows every command.
+ifeq ($(V),1)
+Q :=
+msg = @true
+else
+Q := @
+msg = @printf '  %-8s %s\n' $(1) $(2)
+endif
 
 .DEFAULT_GOAL := all
+.DELETE_ON_ERROR:
 .PHONY: all check install clean run
 
 CHECK_TARGETS :=
@@ -40,12 +51,21 @@ CHECK_TARGETS :=
 $(BUILD):
 	@mkdir -p $@
 
-$(BUILD)/vmlinux.h: | $(BUILD)
+# Remade when the choice changes (the file records it).
+VMLINUX_SRC := $(if $(VMLINUX_BTF),$(VMLINUX_BTF),$(VMLINUX_PINNED))
+$(BUILD)/vmlinux.h: $(if $(VMLINUX_BTF),,$(VMLINUX_PINNED)) $(BUILD)/.vmlinux-src | $(BUILD)
+	$(call msg,GEN,$@)
 ifneq ($(VMLINUX_BTF),)
-	$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@.tmp && mv $@.tmp $@
+	$(Q)$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@
 else
-	xz -dc $(VMLINUX_FALLBACK) > $@.tmp && mv $@.tmp $@
+	$(Q)xz -dc $(VMLINUX_PINNED) > $@
 endif
+
+$(BUILD)/.vmlinux-src: FORCE | $(BUILD)
+	@[ "$$(cat $@ 2>/dev/null)" = '$(VMLINUX_SRC)' ] || echo '$(VMLINUX_SRC)' > $@
+
+.PHONY: FORCE
+FORCE:
 
 # core.mk and tests.mk define what the other fragments name in their
 # prerequisites (expanded as they are read), so they come first.

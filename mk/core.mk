@@ -17,32 +17,46 @@ LLVM_STRIP ?= llvm-strip
 
 ALL_TARGETS += $(BUILD)/faultline
 
-$(BUILD)/%.bpf.o: bpf/%.bpf.c $(ABI_HDRS) $(BUILD)/vmlinux.h | $(BUILD)
-	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
-	$(LLVM_STRIP) -g $@
+# Header dependencies are the compilers' own (-MMD): an object is rebuilt when a
+# header it includes changes, and only then. The skeletons are generated headers:
+# objects wait for them (order-only) and their .d files name the ones they use.
+DEPFLAGS = -MMD -MP -MF $@.d
+
+$(BUILD)/%.bpf.o: bpf/%.bpf.c $(BUILD)/vmlinux.h | $(BUILD)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) $(DEPFLAGS) -c $< -o $@
+	$(Q)$(LLVM_STRIP) -g $@
 
 $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
-	$(BPFTOOL) gen skeleton $< name $(subst -,_,$*)_bpf > $@.tmp && mv $@.tmp $@
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $(subst -,_,$*)_bpf > $@
 
-$(BUILD)/obj/%.o: tools/%.c $(TOOL_HDRS) $(ABI_HDRS) $(BPF_SKELS)
+$(BUILD)/obj/%.o: tools/%.c | $(BPF_SKELS)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(HOST_CFLAGS) -c $< -o $@
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CPPFLAGS) $(HOST_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 $(BUILD)/faultline: $(TOOL_OBJS)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(HOST_LIBS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(HOST_LIBS)
 
 # Sanitized copies of the tool objects, for the unit tests and the ASan run of the CLI.
-$(BUILD)/san/%.o: tools/%.c $(TOOL_HDRS) $(ABI_HDRS) $(BPF_SKELS)
+$(BUILD)/san/%.o: tools/%.c | $(BPF_SKELS)
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) $(SAN_FLAGS) -c $< -o $@
+	$(call msg,CC-SAN,$@)
+	$(Q)$(CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(DEPFLAGS) -c $< -o $@
 
 $(BUILD)/faultline-san: $(patsubst tools/%.c,$(BUILD)/san/%.o,$(TOOL_SRCS))
-	$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ $^ $(HOST_LIBS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ $^ $(HOST_LIBS)
 
 # Static build for the test guests' initramfs: no libxml2 (and so no ICU), no JUnit.
 GUEST_SRCS := $(filter-out tools/junit.c,$(TOOL_SRCS)) tools/junit-none.c
 $(BUILD)/faultline-static: $(patsubst tools/%.c,$(BUILD)/obj/%.o,$(GUEST_SRCS))
-	$(CC) $(CFLAGS) -static -o $@ $^ -lbpf -lelf -lz -ljansson
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) -static -o $@ $^ -lbpf -lelf -lz -ljansson
+
+-include $(wildcard $(BUILD)/*.d $(BUILD)/obj/*.d $(BUILD)/san/*.d $(BUILD)/tests/*.d)
 
 # What `make install` puts where; the Debian package (debian/rules) is exactly this with
 # PREFIX=/usr. Units go to /lib/systemd/system for PREFIX=/usr (Debian 12's place for

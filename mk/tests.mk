@@ -14,15 +14,30 @@ ALL_TARGETS += $(TEST_PROGS)
 
 $(TEST_BIN)/fl-passthrough: tests/passthrough/fl-passthrough.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(WARNFLAGS) -D_GNU_SOURCE $(FUSE_CFLAGS) $< -o $@ $(FUSE_LIBS)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(WARNFLAGS) -D_GNU_SOURCE $(FUSE_CFLAGS) $< -o $@ $(FUSE_LIBS)
 
 $(TEST_BIN)/fl-ops: tests/workload/fl-ops.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(WARNFLAGS) -D_GNU_SOURCE $< -o $@
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(WARNFLAGS) -D_GNU_SOURCE $< -o $@
 
-$(TEST_BIN)/test_%: tests/unit/test_%.c $(SAN_LIB_OBJS)
+# A BTF copy with one member renamed: the live tests' kernel whose layout moved
+$(TEST_BIN)/btf-edit: tests/live/btf-edit.c
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) -Itools $(SAN_FLAGS) $< $(SAN_LIB_OBJS) -o $@ -lcmocka $(HOST_LIBS)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(WARNFLAGS) $< -o $@ $(HOST_LIBS)
+
+# BPF self-tests run in this kernel (root): part of check-live
+$(TEST_BIN)/test_bpf_maps: tests/live/test_bpf_maps.c | $(BPF_SKELS)
+	@mkdir -p $(@D)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(HOST_CFLAGS) $(SAN_FLAGS) $(DEPFLAGS) $< -o $@ -lcmocka $(HOST_LIBS)
+
+$(TEST_BIN)/test_%: tests/unit/test_%.c $(SAN_LIB_OBJS) | $(BPF_SKELS)
+	@mkdir -p $(@D)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(HOST_CFLAGS) -Itools $(SAN_FLAGS) $(DEPFLAGS) $< $(SAN_LIB_OBJS) -o $@ -lcmocka $(HOST_LIBS)
 
 .PHONY: check-unit check-cli check-live
 check-unit: $(UNIT_BINS)
@@ -31,7 +46,9 @@ check-unit: $(UNIT_BINS)
 check-cli: $(BUILD)/faultline-san $(BUILD)/faultline
 	tests/cli/run-cli-tests $(BUILD)/faultline-san
 
-check-live: $(BUILD)/faultline $(BUILD)/faultline-san $(TEST_PROGS)
+check-live: $(BUILD)/faultline $(BUILD)/faultline-san $(TEST_PROGS) $(TEST_BIN)/test_bpf_maps \
+	    $(TEST_BIN)/btf-edit
+	$(TEST_BIN)/test_bpf_maps
 	tests/live/run-live-tests $(BUILD)
 
 CHECK_TARGETS += check-unit check-cli check-live
