@@ -11,6 +11,9 @@
  * -o truncate_delay_ms=N makes every size change wait N ms in the server: the
  * reliability tests use it to hold a truncate in flight (to kill it there, or
  * to have two at once).
+ * -o ino_high sets bit 63 of every inode number the server hands out, as
+ * FUSE servers may: the kernel's i_ino is then above 2^63 (the live tests
+ * read such inodes back from faultline's log).
  */
 #define FUSE_USE_VERSION 31
 #include <dirent.h>
@@ -30,12 +33,21 @@ static int backing = -1;	/* O_PATH fd of the backing directory */
 
 static struct options {
 	unsigned int truncate_delay_ms;
+	int ino_high;
 } opts;
 
 static const struct fuse_opt option_spec[] = {
 	{ "truncate_delay_ms=%u", offsetof(struct options, truncate_delay_ms), 0 },
+	{ "ino_high", offsetof(struct options, ino_high), 1 },
 	FUSE_OPT_END
 };
+
+#define INO_HIGH (1ULL << 63)
+
+static ino_t ino_out(ino_t ino)
+{
+	return opts.ino_high ? ino | INO_HIGH : ino;
+}
 
 static void truncate_delay(void)
 {
@@ -55,7 +67,10 @@ static int fl_getattr(const char *path, struct stat *st, struct fuse_file_info *
 {
 	int r = fi ? fstat(fi->fh, st) : fstatat(backing, rel(path), st, AT_SYMLINK_NOFOLLOW);
 
-	return r ? -errno : 0;
+	if (r)
+		return -errno;
+	st->st_ino = ino_out(st->st_ino);
+	return 0;
 }
 
 static int fl_readdir(const char *path, void *buf, fuse_fill_dir_t fill, off_t off,
@@ -73,7 +88,7 @@ static int fl_readdir(const char *path, void *buf, fuse_fill_dir_t fill, off_t o
 		return -errno;
 	}
 	while ((de = readdir(d))) {
-		struct stat st = { .st_ino = de->d_ino, .st_mode = (mode_t)de->d_type << 12 };
+		struct stat st = { .st_ino = ino_out(de->d_ino), .st_mode = (mode_t)de->d_type << 12 };
 
 		if (fill(buf, de->d_name, &st, 0, 0))
 			break;

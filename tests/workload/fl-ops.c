@@ -12,7 +12,7 @@
  *   fallocate PUNCH_HOLE|KEEP_SIZE of pages 1-2, ZERO_RANGE|KEEP_SIZE of page 4,
  *   open(O_TRUNC).
  * One JSON line per shrinking operation on stdout: what faultline must log
- * (pid, dev, ino, op, bytes, size_before). Exit 0, or 1 if an operation failed.
+ * (pid, dev, ino, op, bytes, size_before; an ino above 2^63 - 1 as a string). Exit 0, or 1 if an operation failed.
  * --invalid adds, each round, ftruncate and fallocate calls with negative
  * offsets and lengths that the kernel must refuse with EINVAL (not reported:
  * they tear nothing down); any other outcome is a failure.
@@ -27,6 +27,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -39,9 +41,12 @@ static int failures;
 static void report(const char *op, const char *via, long start, long end, long size_before,
 		   int err)
 {
-	printf("{\"op\":\"%s\",\"via\":\"%s\",\"pid\":%d,\"dev\":\"%u:%u\",\"ino\":%llu,"
+	/* inode numbers above 2^63 - 1 as strings, as faultline's log writes them */
+	bool big = (unsigned long long)st.st_ino > INT64_MAX;
+
+	printf("{\"op\":\"%s\",\"via\":\"%s\",\"pid\":%d,\"dev\":\"%u:%u\",\"ino\":%s%llu%s,"
 	       "\"start\":%ld,\"end\":", op, via, (int)getpid(), major(st.st_dev), minor(st.st_dev),
-	       (unsigned long long)st.st_ino, start);
+	       big ? "\"" : "", (unsigned long long)st.st_ino, big ? "\"" : "", start);
 	if (end < 0)
 		printf("null");
 	else
