@@ -973,18 +973,6 @@ int kr_##fn(struct pt_regs *ctx) { return on_exit(ctx, HOOK, PT_REGS_RC_CORE(ctx
 #define ARGS_4(a, ARG, ctx)	do { ARGS_3(a, ARG, ctx); (a).a[3] = ARG(ctx, 3); } while (0)
 /* the second argument only: reclaim_one_dmap_locked(inode, dmap), dmap_reinit_...(fcd, dmap) */
 #define ARGS_SECOND(a, ARG, ctx) do { (a).a[0] = ARG(ctx, 1); } while (0)
-/* fuse_do_setattr([idmap,] dentry, attr, file): the branch not taken is pruned at load */
-#define ARGS_SETATTR(a, ARG, ctx)						\
-	do {									\
-		if (cfg_setattr_dentry_arg == 1) {				\
-			(a).a[0] = ARG(ctx, 1);					\
-			(a).a[1] = ARG(ctx, 2);					\
-		} else {							\
-			(a).a[0] = ARG(ctx, 0);					\
-			(a).a[1] = ARG(ctx, 1);					\
-		}								\
-	} while (0)
-
 FUNC_HOOK(fuse_dax_fault, FL_HOOK_FUSE_DAX_FAULT, ARGS_NONE, fault_entry_begin, fault_entry_end)
 FUNC_HOOK(fuse_dax_huge_fault, FL_HOOK_FUSE_DAX_HUGE_FAULT, ARGS_NONE, fault_entry_begin,
 	  fault_entry_end)
@@ -993,11 +981,18 @@ FUNC_HOOK(fuse_dax_page_mkwrite, FL_HOOK_FUSE_DAX_PAGE_MKWRITE, ARGS_NONE, fault
 FUNC_HOOK(fuse_dax_pfn_mkwrite, FL_HOOK_FUSE_DAX_PFN_MKWRITE, ARGS_NONE, fault_entry_begin,
 	  fault_entry_end)
 
-/* fuse_do_setattr(dentry, attr, ...): a size change, O_TRUNC's too (ATTR_OPEN) */
+/*
+ * fuse_do_setattr([idmap,] dentry, attr, file): a size change, O_TRUNC's too
+ * (ATTR_OPEN). The first three arguments are read whatever the layout (every
+ * kernel has three); which two are the dentry and the iattr is chosen here,
+ * on values: choosing among ctx offsets makes clang load through a modified
+ * ctx pointer, which the verifier refuses.
+ */
 static __noinline int on_setattr(void *ctx, enum fl_hook hook, const struct fl_args *a)
 {
-	struct dentry *dentry = (void *)a->a[0];
-	struct iattr *attr = (void *)a->a[1];
+	bool idmap = cfg_setattr_dentry_arg == 1;
+	struct dentry *dentry = (void *)(idmap ? a->a[1] : a->a[0]);
+	struct iattr *attr = (void *)(idmap ? a->a[2] : a->a[1]);
 	unsigned int valid = BPF_CORE_READ(attr, ia_valid);
 	struct fl_args op = { .a = { (__u64)BPF_CORE_READ(dentry, d_inode),
 				     BPF_CORE_READ(attr, ia_size) } };
@@ -1043,7 +1038,7 @@ static __noinline int on_open(void *ctx, enum fl_hook hook, const struct fl_args
 	return 0;
 }
 
-FUNC_HOOK(fuse_do_setattr, FL_HOOK_FUSE_DO_SETATTR, ARGS_SETATTR, on_setattr, op_exit)
+FUNC_HOOK(fuse_do_setattr, FL_HOOK_FUSE_DO_SETATTR, ARGS_3, on_setattr, op_exit)
 FUNC_HOOK(fuse_file_fallocate, FL_HOOK_FUSE_FILE_FALLOCATE, ARGS_4, on_fallocate, op_exit)
 FUNC_HOOK(fuse_open, FL_HOOK_FUSE_OPEN, ARGS_2, on_open, op_exit)
 

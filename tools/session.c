@@ -134,7 +134,7 @@ int fl_session_program_hook(const char *prog_name)
 struct load_log {
 	char prog[64];
 	char reason[200];
-	bool have_core;		/* reason is a CO-RE relocation failure */
+	bool specific;		/* reason is the verifier's or a CO-RE relocation's */
 	libbpf_print_fn_t prev;
 };
 
@@ -156,7 +156,7 @@ static void last_line(const char *text, const char *end, char *out, size_t len)
 static int capture_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	struct load_log *c = capture;
-	char msg[8192], *p, *core;
+	char msg[16384], *p, *core, *end;
 	va_list copy;
 
 	va_copy(copy, ap);
@@ -172,24 +172,45 @@ static int capture_print(enum libbpf_print_level level, const char *fmt, va_list
 
 		if (q) {
 			snprintf(c->prog, sizeof(c->prog), "%.*s", (int)(q - p - 6), p + 6);
-			if (!c->have_core) {
+			/* libbpf's own words, until the verifier's are known */
+			if (!c->specific) {
 				const char *why = q + 1;
 
 				while (*why == ':' || *why == ' ')
 					why++;
-				last_line(why, why + strlen(why), c->reason, sizeof(c->reason));
+				last_line(why, why + strcspn(why, "\n"), c->reason, sizeof(c->reason));
 			}
 		}
 	}
 	core = strstr(msg, "failed to resolve CO-RE relocation");
+	end = strstr(msg, "-- END PROG LOAD LOG --");
 	if (core) {
 		last_line(core, core + strcspn(core, "\n"), c->reason, sizeof(c->reason));
-		c->have_core = true;
-	} else if (!c->have_core && (p = strstr(msg, "-- END PROG LOAD LOG --"))) {
+		c->specific = true;
+	} else if (end && !c->specific) {
 		char *log = strstr(msg, "-- BEGIN PROG LOAD LOG --");
 
-		if (log)
-			last_line(log, p, c->reason, sizeof(c->reason));
+		/* the verifier's last word, before its statistics line */
+		if (log) {
+			char *stop = end;
+
+			while (stop > log) {
+				char line[sizeof(c->reason)];
+
+				last_line(log, stop, line, sizeof(line));
+				if (line[0] && strncmp(line, "processed ", 10) &&
+				    strncmp(line, "verification time", 17)) {
+					snprintf(c->reason, sizeof(c->reason), "%s", line);
+					c->specific = true;
+					break;
+				}
+				/* step back over that line */
+				while (stop > log && (stop[-1] == '\n' || stop[-1] == ' '))
+					stop--;
+				while (stop > log && stop[-1] != '\n')
+					stop--;
+			}
+		}
 	}
 	fl_text_printable(c->reason);
 	return 0;

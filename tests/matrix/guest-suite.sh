@@ -42,10 +42,12 @@ echo "$dax" >"$R/dax"
 fl-passthrough "$base/tmp/backing" "$base/mnt/fuse" || say "passthrough mount failed"
 
 for m in $modes; do
+	# the plan probe loads and attaches in mode M: the host holds it against the logs' headers
+	# shellcheck disable=SC2086
+	faultline $btf probe -j --mode "$m" >"$R/probe-$m.json" 2>"$R/probe-$m.err"
 	# a mode is available when probe --mode M attaches a function hook in it (tracepoints always)
 	if [ "$m" != tracepoint ]; then
-		# shellcheck disable=SC2086
-		n=$(faultline $btf probe -j --mode "$m" 2>/dev/null | grep -c "\"mode\": \"$m\"")
+		n=$(grep -c "\"mode\": \"$m\"" "$R/probe-$m.json")
 		if [ "$n" = 0 ]; then
 			echo "unavailable" >"$R/$m.status"
 			say "$m: unavailable"
