@@ -1,27 +1,171 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * faultline gate: the CI verdict on one or more violation logs.
- *   0  every log is complete, holds no violation, and checked something
- *   1  some log holds a violation (and every log is readable)
+ *   0  every log is complete, holds no violation (but waived ones), and checked something
+ *   1  some log holds a violation that is not waived (and every log is readable)
  *   2  some log is unreadable, incomplete without a violation to show, or
  *      checked nothing at all (no DAX fault or teardown observed, or every
  *      lock read unknown) and --allow-empty was not given
+ * --junit, --ktap and --kcidb write the same verdicts for CI systems;
+ * --known waives violations by title (known.h).
  */
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "gate.h"
 #include "hooks.h"
-#include "log.h"
-#include "junit.h"
 #include "names.h"
 
-struct verdict {
-	struct fl_log log;
-	int code;
+/* ---- judging one log ---- */
+
+/* A trailer key: how many violations one (inode, kind, hook) had, and which title they bear. */
+struct key {
+	const char *dev, *hook;
+	uint64_t ino, count, recorded;
+	int kind;
+	long title;		/* index into the titles, -1 none yet, -2 several */
 };
+
+static int find_key(struct key *keys, size_t n, json_t *v, int kind)
+{
+	bool fault_side = kind == FL_VIO_RACE || kind == FL_VIO_UNSERIALIZED_FAULT;
+	json_t *side = json_object_get(v, fault_side ? "fault" : "op");
+	const char *dev = json_string_value(json_object_get(v, "dev"));
+	const char *hook = json_string_value(json_object_get(side, "hook"));
+	uint64_t ino = 0;
+
+	fl_json_get_ino(json_object_get(v, "ino"), &ino);
+	for (size_t i = 0; i < n; i++)
+		if (keys[i].kind == kind && keys[i].ino == ino && dev && hook &&
+		    !strcmp(keys[i].dev, dev) && !strcmp(keys[i].hook, hook))
+			return (int)i;
+	return -1;
+}
+
+static long find_title(struct fl_gate_log *g, const char *title)
+{
+	for (size_t i = 0; i < g->ntitles; i++)
+		if (!strcmp(g->titles[i].title, title))
+			return (long)i;
+	return -1;
+}
+
+/* Group the recorded violations by title; attribute what keys only counted. */
+static void group_titles(struct fl_gate_log *g)
+{
+	json_t *tkeys = json_object_get(g->log.trailer, "violation_keys"), *k, *v;
+	size_t nkeys = json_array_size(tkeys), i;
+	struct key *keys = calloc(nkeys ? nkeys : 1, sizeof(*keys));
+
+	if (!keys)
+		return;
+	json_array_foreach(tkeys, i, k) {
+		keys[i].dev = json_string_value(json_object_get(k, "dev"));
+		keys[i].hook = json_string_value(json_object_get(k, "hook")) ?: "";
+		keys[i].kind = fl_violation_from_name(json_string_value(json_object_get(k, "kind")));
+		keys[i].count = json_integer_value(json_object_get(k, "count"));
+		keys[i].title = -1;
+		fl_json_get_ino(json_object_get(k, "ino"), &keys[i].ino);
+	}
+	g->titles = calloc(json_array_size(g->log.violations) + 1, sizeof(*g->titles));
+	if (!g->titles)
+		goto out;
+	json_array_foreach(g->log.violations, i, v) {
+		int kind = fl_violation_from_name(json_string_value(json_object_get(v, "kind")));
+		char title[FL_TITLE_MAX];
+		long t;
+		int ki;
+
+		fl_violation_title(v, title, sizeof(title));
+		t = find_title(g, title);
+		if (t < 0) {
+			t = (long)g->ntitles++;
+			snprintf(g->titles[t].title, sizeof(g->titles[t].title), "%s", title);
+			g->titles[t].kind = kind;
+			g->titles[t].example = v;
+		}
+		g->titles[t].recorded++;
+		g->titles[t].total++;
+		ki = find_key(keys, nkeys, v, kind);
+		if (ki >= 0) {
+			keys[ki].recorded++;
+			keys[ki].title = keys[ki].title == -1 || keys[ki].title == t ? t : -2;
+		}
+	}
+	/* a key whose records all bear one title: what it only counted is that title's too */
+	for (i = 0; i < nkeys; i++)
+		if (keys[i].title >= 0 && keys[i].count > keys[i].recorded)
+			g->titles[keys[i].title].total += keys[i].count - keys[i].recorded;
+out:
+	free(keys);
+}
+
+void fl_gate_judge(struct fl_gate_log *g, const char *path, const struct fl_gate_opts *o)
+{
+	struct fl_log *log = &g->log;
+
+	memset(g, 0, sizeof(*g));
+	fl_log_read(path, log);
+	if (log->unreadable) {
+		g->code = FL_EXIT_ERROR;
+		return;
+	}
+	group_titles(g);
+	for (size_t i = 0; i < g->ntitles; i++) {
+		g->titles[i].waiver = fl_known_match(o->known, g->titles[i].title, g->titles[i].total);
+		if (g->titles[i].waiver)
+			g->waived += g->titles[i].total;
+	}
+	if (g->waived > log->vio_all)
+		g->waived = log->vio_all;
+	g->unwaived = log->vio_all - g->waived;
+	if (g->unwaived)
+		g->code = FL_EXIT_VIOLATIONS;
+	else if (log->incomplete || (log->checked_nothing && !o->allow_empty))
+		g->code = FL_EXIT_ERROR;
+	else
+		g->code = FL_EXIT_OK;
+}
+
+void fl_gate_free(struct fl_gate_log *g)
+{
+	free(g->titles);
+	g->titles = NULL;
+	fl_log_free(&g->log);
+}
+
+enum fl_inv_result fl_gate_inv_result(const struct fl_gate_log *g, enum fl_inv inv)
+{
+	for (int k = 0; k < FL_VIO__COUNT; k++) {
+		uint64_t n = 0;
+
+		if (fl_violation_inv(k) != inv || !g->log.vio_total[k])
+			continue;
+		/* the kind's violations, less those waived */
+		n = g->log.vio_total[k];
+		for (size_t t = 0; t < g->ntitles; t++)
+			if (g->titles[t].kind == k && g->titles[t].waiver)
+				n -= g->titles[t].total < n ? g->titles[t].total : n;
+		if (n)
+			return FL_INV_FAIL;
+	}
+	return g->log.cov[inv] == FL_COV_UNCHECKED ? FL_INV_SKIP : FL_INV_PASS;
+}
+
+unsigned long long fl_gate_run_id(const struct fl_gate_log *g)
+{
+	json_t *both = json_pack("[O, O]", g->log.header, g->log.trailer);
+	char *h = both ? json_dumps(both, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	unsigned long long id = fl_hash(h ?: g->log.path);
+
+	free(h);
+	json_decref(both);
+	return id;
+}
+
+/* ---- saying it ---- */
 
 static size_t inodes_with_violations(const struct fl_log *log)
 {
@@ -31,7 +175,6 @@ static size_t inodes_with_violations(const struct fl_log *log)
 
 	json_array_foreach(keys, i, k) {
 		char id[48];
-
 		uint64_t ino = 0;
 
 		fl_json_get_ino(json_object_get(k, "ino"), &ino);
@@ -44,18 +187,32 @@ static size_t inodes_with_violations(const struct fl_log *log)
 	return n;
 }
 
-static void print_summary(const struct verdict *v)
+static void print_titles(const struct fl_gate_log *g, const struct fl_gate_opts *o)
 {
-	const struct fl_log *log = &v->log;
+	for (size_t i = 0; i < g->ntitles; i++) {
+		const struct fl_title_group *t = &g->titles[i];
+
+		if (t->waiver)
+			printf("  waived: %s: %llu (%s; %s:%u)\n", t->title, (unsigned long long)t->total,
+			       t->waiver->reason, o->known->file, t->waiver->line);
+		else
+			printf("  %s: %llu (%llu recorded)\n", t->title, (unsigned long long)t->total,
+			       (unsigned long long)t->recorded);
+	}
+}
+
+static void print_summary(const struct fl_gate_log *g, const struct fl_gate_opts *o)
+{
+	const struct fl_log *log = &g->log;
 	char line[1024];
 
 	if (log->unreadable) {
 		fl_log_error_line(log, line, sizeof(line));
-		fprintf(stderr, "%s: %s\n", fl_prog, line);
+		fl_err("%s", line);
 		return;
 	}
-	if (v->code == FL_EXIT_VIOLATIONS) {
-		printf("%s: VIOLATIONS: %llu (", log->path, (unsigned long long)log->vio_all);
+	if (g->code == FL_EXIT_VIOLATIONS) {
+		printf("%s: VIOLATIONS: %llu (", log->path, (unsigned long long)g->unwaived);
 		for (int k = 0, first = 1; k < FL_VIO__COUNT; k++) {
 			if (!log->vio_total[k])
 				continue;
@@ -63,19 +220,24 @@ static void print_summary(const struct verdict *v)
 			       (unsigned long long)log->vio_total[k]);
 			first = 0;
 		}
-		printf(") on %zu inode(s)%s%s\n", inodes_with_violations(log),
-		       log->incomplete ? "; evidence also incomplete: " : "",
+		printf(") on %zu inode(s)", inodes_with_violations(log));
+		if (g->waived)
+			printf(", %llu of them waived", (unsigned long long)g->waived);
+		printf("%s%s\n", log->incomplete ? "; evidence also incomplete: " : "",
 		       log->incomplete ? log->incomplete_reason : "");
 	} else if (log->incomplete) {
 		printf("%s: INCOMPLETE: %s\n", log->path, log->incomplete_reason);
 	} else if (log->checked_nothing) {
-		printf("%s: %s: %s%s\n", log->path, v->code ? "NOTHING CHECKED" :
+		printf("%s: %s: %s%s\n", log->path, g->code ? "NOTHING CHECKED" :
 		       "empty, accepted (--allow-empty)", log->nothing_reason,
-		       v->code ? " (--allow-empty accepts a run that checked nothing)" : "");
+		       g->code ? " (--allow-empty accepts a run that checked nothing)" : "");
 	} else {
-		printf("%s: clean: %llu faults, %llu operations, 0 violations, evidence complete (",
-		       log->path, (unsigned long long)log->counters[FL_CTR_FAULTS],
+		printf("%s: clean: %llu faults, %llu operations, 0 violations", log->path,
+		       (unsigned long long)log->counters[FL_CTR_FAULTS],
 		       (unsigned long long)log->counters[FL_CTR_OPS]);
+		if (g->waived)
+			printf(" (%llu waived as known issues)", (unsigned long long)g->waived);
+		printf(", evidence complete (");
 		for (int i = 0; i < FL_INV__COUNT; i++)
 			printf("%s%s %s", i ? ", " : "", fl_inv_name(i), fl_coverage_name(log->cov[i]));
 		printf(")\n");
@@ -85,20 +247,21 @@ static void print_summary(const struct verdict *v)
 				printf("  %s %s: %s\n", fl_inv_name(i), fl_coverage_name(log->cov[i]),
 				       log->cov_why[i]);
 	}
-	if (!log->unreadable && log->dropped[0])
+	print_titles(g, o);
+	if (log->dropped[0])
 		printf("  hooks dropped: %s\n", log->dropped);
 }
 
-static json_t *summary_json(const struct verdict *v)
+static json_t *summary_json(const struct fl_gate_log *g)
 {
-	const struct fl_log *log = &v->log;
+	const struct fl_log *log = &g->log;
 	char line[1024], path[PATH_MAX];
-	json_t *o;
+	json_t *o, *titles;
 
 	/* a path is any bytes; JSON strings are UTF-8 */
 	snprintf(path, sizeof(path), "%s", log->path);
 	fl_text_printable(path);
-	o = json_pack("{s:s, s:i}", "file", path, "exit", v->code);
+	o = json_pack("{s:s, s:i}", "file", path, "exit", g->code);
 
 	if (log->unreadable) {
 		fl_log_error_line(log, line, sizeof(line));
@@ -106,6 +269,20 @@ static json_t *summary_json(const struct verdict *v)
 		return o;
 	}
 	json_object_set(o, "violations", json_object_get(log->trailer, "violations"));
+	json_object_set_new(o, "waived", json_integer(g->waived));
+	titles = json_array();
+	for (size_t i = 0; i < g->ntitles; i++) {
+		const struct fl_title_group *t = &g->titles[i];
+		json_t *to = json_pack("{s:s, s:s, s:I, s:I}", "title", t->title,
+				       "kind", fl_violation_name(t->kind),
+				       "total", (json_int_t)t->total, "recorded", (json_int_t)t->recorded);
+
+		if (t->waiver)
+			json_object_set_new(to, "waived", json_pack("{s:s, s:i}", "reason",
+					    t->waiver->reason, "line", t->waiver->line));
+		json_array_append_new(titles, to);
+	}
+	json_object_set_new(o, "titles", titles);
 	json_object_set_new(o, "complete", json_boolean(!log->incomplete));
 	if (log->incomplete)
 		json_object_set_new(o, "incomplete", json_string(log->incomplete_reason));
@@ -122,35 +299,63 @@ static json_t *summary_json(const struct verdict *v)
 
 void gate_usage(FILE *f)
 {
-	fprintf(f, "usage: %s gate [-j] [--junit OUT] [--allow-empty] FILE...\n"
+	fprintf(f, "usage: %s gate [-j] [--allow-empty] [--known FILE] [--junit OUT] [--ktap OUT]\n"
+		"                [--kcidb OUT] LOG...\n"
 		"exit: 0 clean, 1 violations, 2 incomplete or unreadable evidence, or nothing checked\n",
 		fl_prog);
 }
 
+/* The CI outputs, each written only when asked for. */
+static const struct {
+	const char *option;
+	int (*write)(const char *path, const struct fl_gate_log *logs, int n,
+		     const struct fl_gate_opts *o, char *err, size_t errlen);
+} outputs[] = {
+	{ "--junit", fl_junit_write },
+	{ "--ktap", fl_ktap_write },
+	{ "--kcidb", fl_kcidb_write },
+};
+
+#define NOUTPUTS (sizeof(outputs) / sizeof(outputs[0]))
+
 int do_gate(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "junit", required_argument, NULL, 'J' },
+		{ "junit", required_argument, NULL, 0 },
+		{ "ktap", required_argument, NULL, 1 },
+		{ "kcidb", required_argument, NULL, 2 },
 		{ "allow-empty", no_argument, NULL, 'E' },
+		{ "known", required_argument, NULL, 'K' },
 		{}
 	};
 	static const struct fl_cmd_opts opts = { .longopts = longopts, .usage = gate_usage };
-	const char *junit = NULL;
-	bool allow_empty = false;
-	struct verdict *vs;
+	const char *out[NOUTPUTS] = { 0 };
+	struct fl_known_list known = { 0 };
+	struct fl_gate_opts go = { 0 };
+	struct fl_gate_log *gs;
 	int opt, n, code, worst = FL_EXIT_OK;
 	bool unreadable = false;
+	char err[1024];
 	json_t *all = NULL;
 
 	while ((opt = fl_next_opt(argc, argv, &opts, &code)) != -1) {
 		switch (opt) {
 		case FL_OPT_EXIT:
 			return code;
-		case 'J':
-			junit = optarg;
+		case 0:
+		case 1:
+		case 2:
+			out[opt] = optarg;
 			break;
 		case 'E':
-			allow_empty = true;
+			go.allow_empty = true;
+			break;
+		case 'K':
+			if (fl_known_load(optarg, &known, err, sizeof(err))) {
+				fl_err("--known %s", err);
+				return FL_EXIT_ERROR;
+			}
+			go.known = &known;
 			break;
 		}
 	}
@@ -158,33 +363,39 @@ int do_gate(int argc, char **argv)
 	if (n <= 0) {
 		fl_err("gate: no log given");
 		gate_usage(stderr);
+		fl_known_free(&known);
 		return FL_EXIT_ERROR;
 	}
-	vs = calloc(n, sizeof(*vs));
-	if (!vs) {
+	gs = calloc(n, sizeof(*gs));
+	if (!gs) {
 		fl_err("out of memory");
+		fl_known_free(&known);
 		return FL_EXIT_ERROR;
 	}
 	if (fl_json)
 		all = json_array();
 	for (int i = 0; i < n; i++) {
-		fl_log_read(argv[optind + i], &vs[i].log);
-		vs[i].code = fl_log_verdict(&vs[i].log, allow_empty);
-		unreadable |= vs[i].log.unreadable;
-		if (vs[i].code > worst)
-			worst = vs[i].code;
+		fl_gate_judge(&gs[i], argv[optind + i], &go);
+		unreadable |= gs[i].log.unreadable;
+		if (gs[i].code > worst)
+			worst = gs[i].code;
 		if (fl_json)
-			json_array_append_new(all, summary_json(&vs[i]));
+			json_array_append_new(all, summary_json(&gs[i]));
 		else
-			print_summary(&vs[i]);
+			print_summary(&gs[i], &go);
 	}
 	/* a log we cannot read might hide anything: that outranks violations elsewhere */
 	if (unreadable)
 		worst = FL_EXIT_ERROR;
 	else if (worst == FL_EXIT_ERROR)
 		for (int i = 0; i < n; i++)
-			if (vs[i].code == FL_EXIT_VIOLATIONS)
+			if (gs[i].code == FL_EXIT_VIOLATIONS)
 				worst = FL_EXIT_VIOLATIONS;
+	/* stale waivers, so that they get cleaned up */
+	for (size_t i = 0; i < known.n; i++)
+		if (!known.v[i].matched)
+			fl_warn("--known %s:%u: '%s' matched no violation (stale?)", known.file,
+				known.v[i].line, known.v[i].pattern);
 	if (fl_json) {
 		json_t *o = json_pack("{s:i, s:o}", "exit", worst, "logs", all);
 
@@ -192,19 +403,15 @@ int do_gate(int argc, char **argv)
 		putchar('\n');
 		json_decref(o);
 	}
-	if (junit) {
-		struct fl_log *logs[n];
-		char err[256];
-
-		for (int i = 0; i < n; i++)
-			logs[i] = &vs[i].log;
-		if (fl_junit_write(junit, logs, n, allow_empty, err, sizeof(err))) {
-			fl_err("--junit %s: %s", junit, err);
+	for (size_t i = 0; i < NOUTPUTS; i++) {
+		if (out[i] && outputs[i].write(out[i], gs, n, &go, err, sizeof(err))) {
+			fl_err("%s %s: %s", outputs[i].option, out[i], err);
 			worst = FL_EXIT_ERROR;
 		}
 	}
 	for (int i = 0; i < n; i++)
-		fl_log_free(&vs[i].log);
-	free(vs);
+		fl_gate_free(&gs[i]);
+	free(gs);
+	fl_known_free(&known);
 	return worst;
 }

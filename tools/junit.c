@@ -1,15 +1,110 @@
 // SPDX-License-Identifier: GPL-2.0
-/* gate --junit: the verdicts as JUnit XML, written with libxml2's xmlwriter. */
+/*
+ * gate --junit: the verdicts as JUnit XML, written with libxml2's xmlwriter.
+ * A testsuite per log: a testcase for the evidence, one per invariant, and
+ * one per violation title (a failure, or skipped when waived).
+ */
 #include <libxml/xmlwriter.h>
 #include <stdio.h>
 #include <string.h>
-#include "hooks.h"
-#include "junit.h"
+#include "gate.h"
 #include "names.h"
 
-/* JUnit XML: a testsuite per log, a testcase per invariant plus one for the evidence. */
-int fl_junit_write(const char *path, struct fl_log *const *logs, int n, bool allow_empty,
-		   char *err, size_t errlen)
+static void attr(xmlTextWriterPtr w, const char *name, const char *value)
+{
+	xmlTextWriterWriteAttribute(w, BAD_CAST name, BAD_CAST value);
+}
+
+/* <testcase classname name> with one <failure|error|skipped message type>, or none */
+static void testcase(xmlTextWriterPtr w, const char *cls, const char *name, const char *what,
+		     const char *msg, const char *type)
+{
+	char clean[1024];
+
+	xmlTextWriterStartElement(w, BAD_CAST "testcase");
+	attr(w, "classname", cls);
+	attr(w, "name", name);
+	if (what) {
+		snprintf(clean, sizeof(clean), "%s", msg);
+		fl_text_printable(clean);	/* a cut may split a character */
+		xmlTextWriterStartElement(w, BAD_CAST what);
+		attr(w, "message", clean);
+		if (type)
+			attr(w, "type", type);
+		xmlTextWriterEndElement(w);
+	}
+	xmlTextWriterEndElement(w);
+}
+
+static void suite(xmlTextWriterPtr w, const struct fl_gate_log *g, const struct fl_gate_opts *o)
+{
+	const struct fl_log *log = &g->log;
+	char msg[1024], name[256], cls[64];
+
+	xmlTextWriterStartElement(w, BAD_CAST "testsuite");
+	attr(w, "name", log->path);
+	if (log->unreadable) {
+		fl_log_error_line(log, msg, sizeof(msg));
+		testcase(w, "faultline.gate", "log readable", "error", msg, NULL);
+		xmlTextWriterEndElement(w);
+		return;
+	}
+	xmlTextWriterStartElement(w, BAD_CAST "properties");
+	xmlTextWriterStartElement(w, BAD_CAST "property");
+	attr(w, "name", "kernel");
+	attr(w, "value", json_string_value(json_object_get(log->header, "kernel")) ?: "?");
+	xmlTextWriterEndElement(w);
+	xmlTextWriterEndElement(w);
+
+	if (log->incomplete || (log->checked_nothing && !o->allow_empty))
+		testcase(w, "faultline.gate", "evidence complete", "error",
+			 log->incomplete ? log->incomplete_reason : log->nothing_reason, NULL);
+	else
+		testcase(w, "faultline.gate", "evidence complete", NULL, NULL, NULL);
+
+	for (int j = 0; j < FL_INV__COUNT; j++) {
+		enum fl_inv_result r = fl_gate_inv_result(g, j);
+		const char *why, *cov = fl_log_coverage(log, j, &why);
+
+		snprintf(name, sizeof(name), "%s %s", fl_inv_name(j), fl_inv_what(j));
+		if (r == FL_INV_FAIL) {
+			uint64_t nv = 0;
+			const char *kind = "?";
+
+			for (int k = 0; k < FL_VIO__COUNT; k++)
+				if (fl_violation_inv(k) == (enum fl_inv)j && log->vio_total[k]) {
+					nv += log->vio_total[k];
+					kind = fl_violation_name(k);
+				}
+			snprintf(msg, sizeof(msg), "%llu %s violation(s)", (unsigned long long)nv, kind);
+			testcase(w, "faultline.gate", name, "failure", msg, kind);
+		} else if (strcmp(cov, "checked")) {
+			snprintf(msg, sizeof(msg), "%s: %s", cov, why);
+			testcase(w, "faultline.gate", name, "skipped", msg, NULL);
+		} else {
+			testcase(w, "faultline.gate", name, NULL, NULL, NULL);
+		}
+	}
+	/* every violation title is a test case of its own: the same name on every machine */
+	for (size_t i = 0; i < g->ntitles; i++) {
+		const struct fl_title_group *t = &g->titles[i];
+
+		snprintf(cls, sizeof(cls), "faultline.%s", fl_violation_name(t->kind));
+		if (t->waiver) {
+			snprintf(msg, sizeof(msg), "waived: %s (%llu)", t->waiver->reason,
+				 (unsigned long long)t->total);
+			testcase(w, cls, t->title, "skipped", msg, NULL);
+		} else {
+			snprintf(msg, sizeof(msg), "%llu violation(s), %llu recorded",
+				 (unsigned long long)t->total, (unsigned long long)t->recorded);
+			testcase(w, cls, t->title, "failure", msg, fl_violation_name(t->kind));
+		}
+	}
+	xmlTextWriterEndElement(w);
+}
+
+int fl_junit_write(const char *path, const struct fl_gate_log *logs, int n,
+		   const struct fl_gate_opts *o, char *err, size_t errlen)
 {
 	xmlTextWriterPtr w = xmlNewTextWriterFilename(path, 0);
 	int tests = 0, failures = 0, errors = 0;
@@ -20,95 +115,32 @@ int fl_junit_write(const char *path, struct fl_log *const *logs, int n, bool all
 		return -1;
 	}
 	for (int i = 0; i < n; i++) {
-		tests += logs[i]->unreadable ? 1 : FL_INV__COUNT + 1;
-		errors += logs[i]->unreadable || logs[i]->incomplete ||
-			  (logs[i]->checked_nothing && !allow_empty);
-		for (int k = 0; k < FL_VIO__COUNT && !logs[i]->unreadable; k++)
-			failures += logs[i]->vio_total[k] != 0;
+		const struct fl_gate_log *g = &logs[i];
+
+		if (g->log.unreadable) {
+			tests++;
+			errors++;
+			continue;
+		}
+		tests += 1 + FL_INV__COUNT + (int)g->ntitles;
+		errors += g->log.incomplete || (g->log.checked_nothing && !o->allow_empty);
+		for (int j = 0; j < FL_INV__COUNT; j++)
+			failures += fl_gate_inv_result(g, j) == FL_INV_FAIL;
+		for (size_t t = 0; t < g->ntitles; t++)
+			failures += !g->titles[t].waiver;
 	}
 	xmlTextWriterSetIndent(w, 1);
 	xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL);
 	xmlTextWriterStartElement(w, BAD_CAST "testsuites");
-	xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST "faultline");
+	attr(w, "name", "faultline");
 	snprintf(num, sizeof(num), "%d", tests);
-	xmlTextWriterWriteAttribute(w, BAD_CAST "tests", BAD_CAST num);
+	attr(w, "tests", num);
 	snprintf(num, sizeof(num), "%d", failures);
-	xmlTextWriterWriteAttribute(w, BAD_CAST "failures", BAD_CAST num);
+	attr(w, "failures", num);
 	snprintf(num, sizeof(num), "%d", errors);
-	xmlTextWriterWriteAttribute(w, BAD_CAST "errors", BAD_CAST num);
-
-	for (int i = 0; i < n; i++) {
-		const struct fl_log *log = logs[i];
-		char msg[1024];
-
-		xmlTextWriterStartElement(w, BAD_CAST "testsuite");
-		xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST log->path);
-		if (log->unreadable) {
-			fl_log_error_line(log, msg, sizeof(msg));
-			xmlTextWriterStartElement(w, BAD_CAST "testcase");
-			xmlTextWriterWriteAttribute(w, BAD_CAST "classname", BAD_CAST "faultline.gate");
-			xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST "log readable");
-			xmlTextWriterStartElement(w, BAD_CAST "error");
-			xmlTextWriterWriteAttribute(w, BAD_CAST "message", BAD_CAST msg);
-			xmlTextWriterEndElement(w);
-			xmlTextWriterEndElement(w);
-			xmlTextWriterEndElement(w);
-			continue;
-		}
-		xmlTextWriterStartElement(w, BAD_CAST "properties");
-		xmlTextWriterStartElement(w, BAD_CAST "property");
-		xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST "kernel");
-		xmlTextWriterWriteAttribute(w, BAD_CAST "value",
-			BAD_CAST(json_string_value(json_object_get(log->header, "kernel")) ?: "?"));
-		xmlTextWriterEndElement(w);
-		xmlTextWriterEndElement(w);
-
-		xmlTextWriterStartElement(w, BAD_CAST "testcase");
-		xmlTextWriterWriteAttribute(w, BAD_CAST "classname", BAD_CAST "faultline.gate");
-		xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST "evidence complete");
-		if (log->incomplete || (log->checked_nothing && !allow_empty)) {
-			xmlTextWriterStartElement(w, BAD_CAST "error");
-			xmlTextWriterWriteAttribute(w, BAD_CAST "message", BAD_CAST
-				(log->incomplete ? log->incomplete_reason : log->nothing_reason));
-			xmlTextWriterEndElement(w);
-		}
-		xmlTextWriterEndElement(w);
-
-		for (int j = 0; j < FL_INV__COUNT; j++) {
-			uint64_t nv = 0;
-			const char *why, *cov = fl_log_coverage(log, j, &why);
-			const char *kinds[FL_VIO__COUNT];
-			char name[160];
-			int nk = 0;
-
-			for (int k = 0; k < FL_VIO__COUNT; k++) {
-				if (fl_violation_inv(k) != (enum fl_inv)j || !log->vio_total[k])
-					continue;
-				nv += log->vio_total[k];
-				kinds[nk++] = fl_violation_name(k);
-			}
-			snprintf(name, sizeof(name), "%s %s", fl_inv_name(j), fl_inv_what(j));
-			xmlTextWriterStartElement(w, BAD_CAST "testcase");
-			xmlTextWriterWriteAttribute(w, BAD_CAST "classname", BAD_CAST "faultline.gate");
-			xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST name);
-			if (nv) {
-				snprintf(msg, sizeof(msg), "%llu %s violation(s)",
-					 (unsigned long long)nv, kinds[0]);
-				xmlTextWriterStartElement(w, BAD_CAST "failure");
-				xmlTextWriterWriteAttribute(w, BAD_CAST "message", BAD_CAST msg);
-				xmlTextWriterWriteAttribute(w, BAD_CAST "type", BAD_CAST kinds[0]);
-				xmlTextWriterEndElement(w);
-			} else if (strcmp(cov, "checked")) {
-				snprintf(msg, sizeof(msg), "%s: %s", cov, why);
-				fl_text_printable(msg);	/* the cut may split a character */
-				xmlTextWriterStartElement(w, BAD_CAST "skipped");
-				xmlTextWriterWriteAttribute(w, BAD_CAST "message", BAD_CAST msg);
-				xmlTextWriterEndElement(w);
-			}
-			xmlTextWriterEndElement(w);
-		}
-		xmlTextWriterEndElement(w);
-	}
+	attr(w, "errors", num);
+	for (int i = 0; i < n; i++)
+		suite(w, &logs[i], o);
 	xmlTextWriterEndElement(w);
 	if (xmlTextWriterEndDocument(w) < 0) {
 		snprintf(err, errlen, "write error");
@@ -118,4 +150,3 @@ int fl_junit_write(const char *path, struct fl_log *const *logs, int n, bool all
 	xmlFreeTextWriter(w);
 	return 0;
 }
-

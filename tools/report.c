@@ -8,10 +8,12 @@
 #include "hooks.h"
 #include "log.h"
 #include "names.h"
+#include "title.h"
 
 /* One group: violations of one kind on one inode with the same pair of stacks. */
 struct group {
 	char inode[64];
+	char title[FL_TITLE_MAX];	/* title.h: the same in every output */
 	const char *kind;
 	char *signature;	/* stacks without offsets: what makes two reports the same */
 	json_t *example;	/* borrowed from the log */
@@ -149,6 +151,7 @@ static struct group *group_violations(const struct fl_log *log, size_t *count)
 			free(g.signature);
 			continue;
 		}
+		fl_violation_title(v, g.title, sizeof(g.title));
 		more = realloc(groups, (ng + 1) * sizeof(*groups));
 		if (!more) {
 			free(g.signature);
@@ -180,8 +183,9 @@ static json_t *report_json(const struct fl_log *log)
 	struct group *groups = group_violations(log, &ng);
 
 	for (size_t i = 0; i < ng; i++)
-		json_array_append_new(gs, json_pack("{s:s, s:s, s:I, s:I, s:O}",
+		json_array_append_new(gs, json_pack("{s:s, s:s, s:s, s:I, s:I, s:O}",
 				      "inode", groups[i].inode, "kind", groups[i].kind,
+				      "title", groups[i].title,
 				      "total", (json_int_t)total_for(log, groups[i].inode, groups[i].kind),
 				      "recorded", (json_int_t)groups[i].recorded,
 				      "example", groups[i].example));
@@ -255,9 +259,22 @@ static void report_one(const struct fl_log *log)
 		    strcmp(groups[i].kind, groups[i - 1].kind))
 			printf("  %s: %llu in all\n", groups[i].kind,
 			       (unsigned long long)total_for(log, groups[i].inode, groups[i].kind));
-		printf("   %llu recorded with these stacks:\n", (unsigned long long)groups[i].recorded);
+		printf("   %s: %llu recorded with these stacks:\n", groups[i].title,
+		       (unsigned long long)groups[i].recorded);
 		print_side("fault", json_object_get(ex, "fault"));
 		print_side("op", json_object_get(ex, "op"));
+		if (json_object_get(ex, "layout")) {
+			json_t *lb = json_object_get(json_object_get(ex, "layout"), "bytes");
+
+			printf("    the op's layout breaks covered ");
+			if (json_integer_value(json_object_get(lb, "start")) == 0 &&
+			    json_is_integer(json_object_get(lb, "end")) &&
+			    json_integer_value(json_object_get(lb, "end")) == 0)
+				printf("nothing");
+			else
+				print_range(lb);
+			printf(" (of the bytes it removed above)\n");
+		}
 	}
 	free_groups(groups, ng);
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 #include "log.h"
 #include "names.h"
+#include "title.h"
 
 #define CHECK(cond)								\
 	do {									\
@@ -81,7 +82,7 @@ static void walk_violation(json_t *v)
 {
 	int kind = fl_violation_from_name(json_string_value(json_object_get(v, "kind")));
 	unsigned int maj, min;
-	char id[64], tail;
+	char id[64], tail, title[FL_TITLE_MAX];
 	uint64_t ino;
 	json_t *o;
 
@@ -107,6 +108,9 @@ static void walk_violation(json_t *v)
 		check_side(json_object_get(v, "op"));
 	if (kind == FL_VIO_UNBROKEN_LAYOUT)
 		CHECK(json_is_object(json_object_get(json_object_get(v, "layout"), "bytes")));
+	/* title.c: one printable line, whatever the stacks hold */
+	fl_violation_title(v, title, sizeof(title));
+	CHECK(title[0] && !strchr(title, '\n') && strlen(title) < sizeof(title));
 	walk_stack(json_object_get(v, "fault"));
 	walk_stack(json_object_get(v, "op"));
 }
