@@ -28,9 +28,9 @@ struct spec {
 	int dropped_hook;		/* a hook dropped from the plan, or -1 */
 };
 
-/* SPEC(.field = value, ...): the defaults, some overridden (on purpose: no -Woverride-init) */
+/* CRAFT(.field = value, ...): the defaults, some overridden (on purpose: no -Woverride-init) */
 #pragma GCC diagnostic ignored "-Woverride-init"
-#define SPEC(...) ((struct spec){ .kind = FL_VIO_RACE, .ino = 1234, .plan = FL_COV_CHECKED, \
+#define CRAFT(...) ((struct spec){ .kind = FL_VIO_RACE, .ino = 1234, .plan = FL_COV_CHECKED, \
 				  .evidence = true, .dropped_hook = -1, __VA_ARGS__ })
 
 /* A log as the recorder writes it: header, violations, trailer. */
@@ -124,7 +124,7 @@ static void clean_log(void **state)
 	struct built b;
 	struct fl_log log;
 
-	build(&b, SPEC());
+	build(&b, CRAFT());
 	assert_int_equal(read_built(&b, &log), 0);
 	assert_false(log.incomplete);
 	assert_false(log.checked_nothing);
@@ -143,7 +143,7 @@ static void violations_log(void **state)
 	struct fl_log log;
 	json_t *v;
 
-	build(&b, SPEC(.nvio = 3));
+	build(&b, CRAFT(.nvio = 3));
 	assert_int_equal(read_built(&b, &log), 0);
 	assert_int_equal(json_array_size(log.violations), 3);
 	assert_int_equal(log.vio_all, 10);
@@ -166,7 +166,7 @@ static void lost_evidence(void **state)
 	struct built b;
 	struct fl_log log;
 
-	build(&b, SPEC(.events_lost = 12));
+	build(&b, CRAFT(.events_lost = 12));
 	assert_int_equal(read_built(&b, &log), 0);
 	assert_true(log.incomplete);
 	assert_non_null(strstr(log.incomplete_reason, "12 events lost"));
@@ -175,7 +175,7 @@ static void lost_evidence(void **state)
 	fl_log_free(&log);
 	free(b.buf);
 
-	build(&b, SPEC(.map_full = 3));
+	build(&b, CRAFT(.map_full = 3));
 	assert_int_equal(read_built(&b, &log), 0);
 	assert_non_null(strstr(log.incomplete_reason, "map full"));
 	assert_int_equal(fl_log_verdict(&log, false), 2);
@@ -183,7 +183,7 @@ static void lost_evidence(void **state)
 	free(b.buf);
 
 	/* violations are proof even when evidence was lost */
-	build(&b, SPEC(.nvio = 1, .events_lost = 5));
+	build(&b, CRAFT(.nvio = 1, .events_lost = 5));
 	assert_int_equal(read_built(&b, &log), 0);
 	assert_int_equal(fl_log_verdict(&log, false), 1);
 	fl_log_free(&log);
@@ -221,7 +221,7 @@ static void bad_inputs(void **state)
 	BAD("[1,2]\n", 1, "not a JSON object");
 	BAD("{\"type\":\"event\"}\n", 1, "not a faultline log");
 
-	build(&b, SPEC(.nvio = 1));
+	build(&b, CRAFT(.nvio = 1));
 	nl = strchr(b.buf, '\n');
 	hdr = nl - b.buf + 1;
 
@@ -325,7 +325,7 @@ static void event_lines(void **state)
 /* Coverage from observation: what the run saw decides, never the plan alone. */
 static void observed_coverage(void **state)
 {
-	struct spec none = SPEC(.evidence = false);
+	struct spec none = CRAFT(.evidence = false);
 	struct built b;
 	struct fl_log log;
 	const char *why;
@@ -347,7 +347,7 @@ static void observed_coverage(void **state)
 	free(b.buf);
 
 	/* every lock read unknown (PREEMPT_RT without support): nothing checked */
-	none = SPEC(.evidence = false);
+	none = CRAFT(.evidence = false);
 	none.ctr[FL_CTR_FAULTS] = 6714;
 	none.ctr[FL_CTR_DAX_FAULTS_LOCK_UNKNOWN] = 6714;
 	none.ctr[FL_CTR_DAX_TEARDOWNS_LOCK_UNKNOWN] = 526;
@@ -363,7 +363,7 @@ static void observed_coverage(void **state)
 	free(b.buf);
 
 	/* some lock reads unknown: partial, and the gate still passes what was checked */
-	none = SPEC();
+	none = CRAFT();
 	none.ctr[FL_CTR_DAX_TEARDOWNS_LOCK_UNKNOWN] = 3;
 	build(&b, none);
 	assert_int_equal(read_built(&b, &log), 0);
@@ -376,7 +376,7 @@ static void observed_coverage(void **state)
 	free(b.buf);
 
 	/* the plan's unchecked stays unchecked whatever was seen */
-	build(&b, SPEC(.plan = FL_COV_UNCHECKED));
+	build(&b, CRAFT(.plan = FL_COV_UNCHECKED));
 	assert_int_equal(read_built(&b, &log), 0);
 	assert_true(log.checked_nothing);
 	assert_int_equal(fl_log_verdict(&log, false), 2);
@@ -386,7 +386,7 @@ static void observed_coverage(void **state)
 	free(b.buf);
 
 	/* I3 needs operations on DAX inodes; ops whose inode stayed unknown make it partial */
-	none = SPEC();
+	none = CRAFT();
 	none.ctr[FL_CTR_DAX_OPS] = 0;
 	none.ctr[FL_CTR_OPS_INODE_UNKNOWN] = 0;
 	build(&b, none);
@@ -394,7 +394,7 @@ static void observed_coverage(void **state)
 	assert_string_equal(fl_log_coverage(&log, FL_I3, &why), "checked");
 	fl_log_free(&log);
 	free(b.buf);
-	none = SPEC(.evidence = false);
+	none = CRAFT(.evidence = false);
 	none.ctr[FL_CTR_DAX_FAULTS_LOCK_READ] = 9;
 	build(&b, none);
 	assert_int_equal(read_built(&b, &log), 0);
@@ -404,7 +404,7 @@ static void observed_coverage(void **state)
 	assert_int_equal(fl_log_verdict(&log, false), 0);
 	fl_log_free(&log);
 	free(b.buf);
-	none = SPEC();
+	none = CRAFT();
 	none.ctr[FL_CTR_OPS_INODE_UNKNOWN] = 4;
 	build(&b, none);
 	assert_int_equal(read_built(&b, &log), 0);
@@ -414,7 +414,7 @@ static void observed_coverage(void **state)
 	free(b.buf);
 
 	/* a dropped hook is named, in a run that checked nothing too */
-	none = SPEC(.evidence = false, .dropped_hook = FL_HOOK_FUSE_REQUEST);
+	none = CRAFT(.evidence = false, .dropped_hook = FL_HOOK_FUSE_REQUEST);
 	build(&b, none);
 	assert_int_equal(read_built(&b, &log), 0);
 	assert_non_null(strstr(log.dropped, "fuse_request (fentry: fe_x failed to load: failed to resolve CO-RE relocation)"));
@@ -435,7 +435,7 @@ static void big_inodes(void **state)
 	json_t *o, *v;
 	int n;
 
-	build(&b, SPEC(.nvio = 1, .ino = big));
+	build(&b, CRAFT(.nvio = 1, .ino = big));
 	assert_int_equal(read_built(&b, &log), 0);
 	v = json_array_get(log.violations, 0);
 	assert_int_equal(fl_json_get_ino(json_object_get(v, "ino"), &got), 0);
@@ -473,7 +473,7 @@ static void unbroken_layout(void **state)
 	json_t *v, *layout;
 	char *p;
 
-	build(&b, SPEC(.nvio = 2, .kind = FL_VIO_UNBROKEN_LAYOUT));
+	build(&b, CRAFT(.nvio = 2, .kind = FL_VIO_UNBROKEN_LAYOUT));
 	assert_int_equal(read_built(&b, &log), 0);
 	assert_int_equal(log.vio_total[FL_VIO_UNBROKEN_LAYOUT], 9);
 	assert_int_equal(fl_log_verdict(&log, false), 1);
