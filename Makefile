@@ -1,7 +1,8 @@
 # faultline: one top-level Makefile.
 #   make            BPF objects, skeletons and the faultline binary (in $(BUILD))
 #   make check      every test (unit, live, kernel patch, guests)
-#   make run        the main job on a built-in default (see README)
+#   make run        the main job on a built-in default: the catch, in a test kernel (README)
+#   make run-host   the same workload on this machine's own kernel
 #   make install    PREFIX=/usr/local DESTDIR=   (binary, man page, bash completion, systemd unit)
 #   make deb        the Debian package, in $(BUILD)/deb (mk/deb.mk)
 # Feature fragments live in mk/*.mk and add their tests to CHECK_TARGETS.
@@ -86,9 +87,17 @@ check: deps
 check-all: $(CHECK_TARGETS)
 	@echo "make check: all tests passed"
 
+# The main job on a built-in default: faultline catching the race the seed patch fixes, in
+# our FUSE DAX test kernel under QEMU (scripts/run-demo). make run-host: this machine only.
+RUN_ARGS ?=
 run: deps
+	$(MAKE) all $(BUILD)/faultline-static testkernel-tools
+	FL_CACHE='$(FL_CACHE)' scripts/run-demo $(BUILD) $(RUN_ARGS)
+
+.PHONY: run-host
+run-host: deps
 	$(MAKE) all
-	scripts/run-default $(BUILD)
+	scripts/run-host $(BUILD)
 
 clean:
 	rm -rf $(BUILD)

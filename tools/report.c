@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* faultline report: what a log says, by inode, kind and symbolized stack. */
+#include <fnmatch.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -127,6 +128,9 @@ static void print_side(const char *label, json_t *s)
 		printf("          %s\n", json_string_value(f));
 }
 
+/* --title GLOB: only the violations whose title matches (NULL: all) */
+static const char *title_glob;
+
 /* Group the log's violations by inode, kind and stacks; sorted by inode and kind. */
 static struct group *group_violations(const struct fl_log *log, size_t *count)
 {
@@ -138,6 +142,9 @@ static struct group *group_violations(const struct fl_log *log, size_t *count)
 		struct group g = { 0 }, *more;
 		size_t j;
 
+		fl_violation_title(v, g.title, sizeof(g.title));
+		if (title_glob && fnmatch(title_glob, g.title, 0))
+			continue;
 		inode_id(v, g.inode, sizeof(g.inode));
 		g.kind = json_string_value(json_object_get(v, "kind"));
 		g.signature = signature(v);
@@ -151,7 +158,6 @@ static struct group *group_violations(const struct fl_log *log, size_t *count)
 			free(g.signature);
 			continue;
 		}
-		fl_violation_title(v, g.title, sizeof(g.title));
 		more = realloc(groups, (ng + 1) * sizeof(*groups));
 		if (!more) {
 			free(g.signature);
@@ -281,17 +287,24 @@ static void report_one(const struct fl_log *log)
 
 void report_usage(FILE *f)
 {
-	fprintf(f, "usage: %s report [-j] FILE...\n", fl_prog);
+	fprintf(f, "usage: %s report [-j] [--title GLOB] FILE...\n", fl_prog);
 }
 
 int do_report(int argc, char **argv)
 {
-	static const struct fl_cmd_opts opts = { .usage = report_usage };
+	static const struct option longopts[] = {
+		{ "title", required_argument, NULL, 'T' },
+		{}
+	};
+	static const struct fl_cmd_opts opts = { .longopts = longopts, .usage = report_usage };
 	int opt, code, ret = FL_EXIT_OK;
 
-	while ((opt = fl_next_opt(argc, argv, &opts, &code)) != -1)
+	while ((opt = fl_next_opt(argc, argv, &opts, &code)) != -1) {
 		if (opt == FL_OPT_EXIT)
 			return code;
+		if (opt == 'T')
+			title_glob = optarg;
+	}
 	if (optind >= argc) {
 		fl_err("report: no log given");
 		return FL_EXIT_ERROR;
