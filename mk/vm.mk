@@ -1,12 +1,14 @@
 # Guest harness: boot Debian kernels under QEMU/TCG with a payload and bring back its results.
 # See tests/vm/README.md.
-#   make vm-selftest                 boot 5.10, 6.1 and 6.12 once each and check the harness
-#   make vm-selftest VM_SERIES=6.12  just one kernel;  VM_JOBS=2 boots two guests at once
+#   make vm-selftest                 boot each `default` row of tests/matrix/kernels (5.10, 6.1,
+#                                    6.12) once and check the harness
+#   make vm-selftest VM_SERIES="6.12-rt 7.3 7.2"   other rows (or ROW:newest);  VM_JOBS=2 boots
+#                                    two guests at once
 #   make vm-kernels                  fetch and unpack the guest kernels into $(FL_CACHE)/guest
 #   make vm-shellcheck               lint the harness scripts
-VM_SERIES ?= 5.10 6.1 6.12
+VM_SERIES ?= $(shell tests/vm/kernel-rows list --default)
 VM_JOBS   ?= 1
-VM_SCRIPTS := tests/vm/guest-kernel tests/vm/mkinitramfs tests/vm/boot tests/vm/run tests/vm/selftest \
+VM_SCRIPTS := tests/vm/guest-kernel tests/vm/kernel-rows tests/vm/mkinitramfs tests/vm/boot tests/vm/run tests/vm/selftest \
 	      tests/vm/init tests/vm/selftest-guest.sh
 
 .PHONY: vm-selftest vm-kernels vm-shellcheck
