@@ -160,11 +160,25 @@ static __always_inline __u32 vmf_flags(struct vm_fault *vmf)
 
 /* ---- inodes ---- */
 
-#define FL_I_WILL_FREE	(1 << 4)	/* include/linux/fs.h, same bits 5.10 to 7.x */
-#define FL_I_FREEING	(1 << 5)
+/*
+ * inode.i_state, and the I_WILL_FREE/I_FREEING bits in it:
+ *   up to 6.17   unsigned long (u32 from 6.12), bits #defined: (1 << 4), (1 << 5);
+ *   6.18         enum inode_state_flags_t, the bits its enumerators (I_FREEING 256);
+ *   7.x          struct inode_state_flags { enum inode_state_flags_enum __state; }.
+ */
+#define FL_I_WILL_FREE_OLD	(1 << 4)
+#define FL_I_FREEING_OLD	(1 << 5)
 
-/* inode.i_state: unsigned long up to 6.17, enum inode_state_flags_t from 6.18 */
-enum inode_state_flags_t___fl { I_NEW___fl = 8 };
+enum inode_state_flags_t___fl { I_WILL_FREE___t = 128, I_FREEING___t = 256 };
+enum inode_state_flags_enum___fl { I_WILL_FREE___e = 128, I_FREEING___e = 256 };
+
+struct inode_state_flags___fl {
+	enum inode_state_flags_enum___fl __state;
+} __attribute__((preserve_access_index));
+
+struct inode___struct_state {
+	struct inode_state_flags___fl i_state;
+} __attribute__((preserve_access_index));
 
 struct inode___enum_state {
 	enum inode_state_flags_t___fl i_state;
@@ -174,11 +188,25 @@ struct inode___long_state {
 	unsigned long i_state;
 } __attribute__((preserve_access_index));
 
-static __always_inline __u64 inode_state_bits(struct inode *inode)
+/* Is @inode being freed (eviction)? */
+static __always_inline bool inode_freeing(struct inode *inode)
 {
-	if (bpf_core_field_exists(struct inode___enum_state, i_state))
-		return BPF_CORE_READ((struct inode___enum_state *)inode, i_state);
-	return BPF_CORE_READ((struct inode___long_state *)inode, i_state);
+	__u64 state, bits;
+
+	if (bpf_core_field_exists(struct inode___struct_state, i_state)) {
+		state = BPF_CORE_READ((struct inode___struct_state *)inode, i_state.__state);
+		bits = bpf_core_enum_value(enum inode_state_flags_enum___fl, I_WILL_FREE___e) |
+		       bpf_core_enum_value(enum inode_state_flags_enum___fl, I_FREEING___e);
+	} else if (bpf_core_field_exists(struct inode___enum_state, i_state)) {
+		state = BPF_CORE_READ((struct inode___enum_state *)inode, i_state);
+		bits = bpf_core_enum_value(enum inode_state_flags_t___fl, I_WILL_FREE___t) |
+		       bpf_core_enum_value(enum inode_state_flags_t___fl, I_FREEING___t);
+	} else {
+		/* u32 from 6.12: the low half of the read is the field */
+		state = (__u32)BPF_CORE_READ((struct inode___long_state *)inode, i_state);
+		bits = FL_I_WILL_FREE_OLD | FL_I_FREEING_OLD;
+	}
+	return state & bits;
 }
 
 static __always_inline __u16 inode_flags(struct inode *inode)
@@ -255,6 +283,19 @@ struct fuse_req___fm {
 	struct fuse_mount___fl *fm;
 } __attribute__((preserve_access_index));
 
+/* 7.x: a request names its channel, and the channel its connection */
+struct fuse_conn___fl {
+	dev_t dev;
+} __attribute__((preserve_access_index));
+
+struct fuse_chan___fl {
+	struct fuse_conn___fl *conn;
+} __attribute__((preserve_access_index));
+
+struct fuse_req___chan {
+	struct fuse_chan___fl *chan;
+} __attribute__((preserve_access_index));
+
 struct fuse_req___fl {
 	struct fuse_args___fl *args;
 	struct {
@@ -262,11 +303,17 @@ struct fuse_req___fl {
 	} in;
 } __attribute__((preserve_access_index));
 
-/* ---- kernel dev_t of a FUSE request's mount; 0 if this kernel's layout is unknown ---- */
+/*
+ * The kernel dev_t of a FUSE request's filesystem: the mount's superblock's,
+ * or in 7.x the connection's (fuse_fill_super_common() sets fc->dev to
+ * sb->s_dev). 0 if this kernel's layout is neither.
+ */
 static __always_inline __u32 fuse_req_dev(struct fuse_req___fl *req)
 {
 	if (bpf_core_field_exists(struct fuse_req___fm, fm))
 		return BPF_CORE_READ((struct fuse_req___fm *)req, fm, sb, s_dev);
+	if (bpf_core_field_exists(struct fuse_req___chan, chan))
+		return BPF_CORE_READ((struct fuse_req___chan *)req, chan, conn, dev);
 	return 0;
 }
 

@@ -1077,7 +1077,7 @@ static __noinline int on_reclaim(void *ctx, enum fl_hook hook, const struct fl_a
 	struct inode *inode = BPF_CORE_READ(dmap, inode);
 	__u64 first = BPF_CORE_READ(dmap, itn.start), last = BPF_CORE_READ(dmap, itn.last);
 
-	if (!inode || (inode_state_bits(inode) & (FL_I_WILL_FREE | FL_I_FREEING))) {
+	if (!inode || inode_freeing(inode)) {
 		hit(hook);
 		op_nest(hook);
 		return 0;
