@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # the variables are for the scripts that source this
 # The test-kernel series, sourced by build-testkernel, check-patches and smoke.
 #
 #   tk_series SERIES    sets, for SERIES 6.12 or 5.10 (returns 1 for any other):
