@@ -17,13 +17,20 @@
 #      the later DAX range-reclaim code in dax.c, which needs the lock this patch adds;
 #   6. kernel-patch/check-tree gives the right one-line verdict and exit status on 5.10
 #      (carries), 6.12 (5.15+ form), the reversed tree (lacks), a partly patched tree, a
-#      carrier with changed context, and on paths that are not kernel trees (exit 2).
+#      carrier with changed context, and on paths that are not kernel trees (exit 2);
+#   7. kernel-patch/0002 (the 5.10 backport of 7851bf649d42, "fuse: fix dax truncate/punch_hole
+#      fault path"): format-patch form naming the upstream commit, Fixes: the seed's commit;
+#      exactly the 6.12 tree's change (the three truncation callers pass -1, the comment goes);
+#      applies to 5.10 with no fuzz and no offset; checkpatch clean; the patched fs/fuse builds
+#      without warnings; and check-tree's layout-break clause on 5.10 without it (page 0 only),
+#      with it (whole file), on 6.12 (whole file) and on a tree with one caller fixed.
 # Any failed assertion stops the test with "FAIL: <reason>" and exit status 1.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 export FL_CACHE=${FL_CACHE:-$HOME/.cache/faultline}
 patch_file=$top/kernel-patch/0001-virtiofs-serialize-truncate-punch_hole-and-dax-fault-path.patch
+fix_file=$top/kernel-patch/0002-fuse-fix-dax-truncate-punch_hole-fault-path.patch
 seed=$top/tests/kernel-patch/seed-virtiofs-serialize-truncate-punch_hole-and-dax-fault-path.txt
 check_tree=$top/kernel-patch/check-tree
 
@@ -33,6 +40,7 @@ ok() { echo "ok   $*"; }
 step() { echo "---- $* ($(($(date +%s) - t_start)) s)"; }
 
 [ -r "$patch_file" ] || fail "missing $patch_file"
+[ -r "$fix_file" ] || fail "missing $fix_file"
 [ -r "$seed" ] || fail "missing the seed fixture $seed"
 
 step "dependencies"
@@ -225,7 +233,7 @@ verdict() {	# verdict WANT_RC REGEX PATH...: run check-tree, check status, one l
 }
 verdict 0 ': carries the change \(fuse_inode::i_mmap_sem\); the patch reverse-applies with no fuzz' "$src5"
 verdict 0 ': has the 5.15\+ form \(mapping->invalidate_lock\)' "$src6"
-verdict 1 ': lacks the change; the patch applies with no fuzz' "$rev"
+verdict 1 ': lacks the change; the patch applies with no fuzz and no offsets$' "$rev"
 # A partly patched tree: only the fuse_i.h and inode.c parts.
 mini=$work/mini
 mkdir -p "$mini/fs"
@@ -251,6 +259,70 @@ verdict 2 'not a directory' "$patch_file"
 verdict 2 'no such file or directory' "$work/does-not-exist"
 rm -rf "$mini/fs/fuse"
 verdict 2 'without a readable fs/fuse' "$mini"
+
+# ---------------------------------------------------------------------------------------------
+step "7. kernel-patch/0002: 7851bf649d42 for 5.10"
+head -n 1 "$fix_file" | grep -E '^From [0-9a-f]{40} Mon Sep 17 00:00:00 2001$' >/dev/null ||
+	fail "0002: first line is not a git format-patch 'From <sha> Mon Sep 17 00:00:00 2001' line"
+[ "$(sed -n 's/^Subject: \[PATCH\] //p' "$fix_file")" = "fuse: fix dax truncate/punch_hole fault path" ] ||
+	fail "0002: subject is not upstream's"
+grep -qxF 'commit 7851bf649d42 ("fuse: fix dax truncate/punch_hole fault path")' "$fix_file" ||
+	fail "0002: the message does not name the upstream commit"
+grep -qiE 'reconstruct.*6\.12|6\.12.*reconstruct' <(sed -n '1,/^---$/p' "$fix_file" | tr '\n' ' ') ||
+	fail "0002: the message does not say it is reconstructed from the 6.12 tree"
+grep -qxF 'Fixes: 6ae330cad6ef ("virtiofs: serialize truncate/punch_hole and dax fault path")' "$fix_file" ||
+	fail "0002: no Fixes: tag for the seed's commit"
+files=$(sed -n 's|^diff --git a/\([^ ]*\) b/.*|\1|p' "$fix_file" | sort | tr '\n' ' ')
+[ "$files" = "fs/fuse/dax.c fs/fuse/dir.c fs/fuse/file.c " ] || fail "0002 touches '$files'"
+# Exactly the change: three callers 0 -> -1, the comment that says 0 means the whole file gone.
+chg=$(grep -E '^[-+][^-+]' "$fix_file" | sed 's/^\([-+]\)[[:space:]]*/\1/' | LC_ALL=C sort |
+	uniq -c | sed 's/^ *//' | paste -sd '|')
+[ "$chg" = "3 +err = fuse_dax_break_layouts(inode, 0, -1);|1 -/* dmap_end == 0 leads to unmapping of whole file */|3 -err = fuse_dax_break_layouts(inode, 0, 0);" ] ||
+	fail "0002 changes more or less than the three callers and the comment: $chg"
+# ... which is what the 6.12 tree has: its truncation callers pass -1 and the comment is gone.
+[ "$(grep -hc 'fuse_dax_break_layouts(inode, 0, -1);' "$src6/fs/fuse/dir.c" "$src6/fs/fuse/file.c" |
+	paste -sd +)" = "1+2" ] || fail "6.12's dir.c/file.c do not pass -1 in the three callers"
+grep -q 'dmap_end == 0 leads to' "$src6/fs/fuse/dax.c" && fail "6.12's dax.c still has the comment"
+out=$(patch -d "$src5" -p1 -F0 -f --dry-run -i "$fix_file" </dev/null 2>&1) ||
+	{ printf '%s\n' "$out" >&2; fail "0002 does not apply to $src5 with -F0"; }
+printf '%s\n' "$out" | grep -iE 'fuzz|offset|FAILED|reversed' >/dev/null &&
+	{ printf '%s\n' "$out" >&2; fail "0002 applies to $src5 only with offset or fuzz"; }
+ok "0002: names 7851bf649d42, Fixes: 6ae330cad6ef, exactly 6.12's change, applies to $(basename "$src5") with no fuzz and no offset"
+# checkpatch: Debian's source tree is no git repository, so checkpatch cannot look commit ids up
+# and warns about each (UNKNOWN_COMMIT_ID, however valid); nothing else may be reported.
+(cd "$src5" && perl scripts/checkpatch.pl --strict --show-types "$fix_file") >"$work/cp2" 2>&1 || true
+sed 's/^/     | /' "$work/cp2"
+types=$(sed -n 's/^\(WARNING\|ERROR\|CHECK\):\([A-Z_]*\):.*/\2/p' "$work/cp2" | sort -u | paste -sd ' ')
+[ -z "$types" ] || [ "$types" = UNKNOWN_COMMIT_ID ] || fail "0002: checkpatch --strict reports $types"
+ok "0002: checkpatch --strict: nothing but UNKNOWN_COMMIT_ID (${types:-none})"
+fix=$work/fix-5.10
+copy_tree "$src5" "$fix"
+patch -d "$fix" -p1 -F0 -f -s -i "$fix_file" </dev/null || fail "0002 did not apply to the copy"
+rc=0
+make -C "$SRC" O="$OBJ" M="$fix/fs/fuse" -j"$(nproc)" modules >"$work/fix.log" 2>&1 || rc=$?
+[ $rc = 0 ] || { tail -n 30 "$work/fix.log" >&2; fail "fs/fuse with 0002 does not build"; }
+grep -E '(warning|error):' "$work/fix.log" >&2 && fail "fs/fuse with 0002: compiler diagnostics"
+rm -f "$fix/fs/fuse"/*.o "$fix/fs/fuse"/*.ko
+ok "fs/fuse with 0002 builds with Debian's 5.10 config, no diagnostics"
+reach0='; layout break covers page 0 only: lacks 7851bf649d42$'
+reach1='; layout break covers the whole file \(7851bf649d42\)$'
+verdict 0 ": carries the change \(fuse_inode::i_mmap_sem\); the patch reverse-applies with no fuzz and no offsets$reach0" "$src5"
+verdict 0 ": carries the change \(fuse_inode::i_mmap_sem\); the patch reverse-applies with no fuzz and no offsets once kernel-patch/0002 \(7851bf649d42\) is reversed$reach1" "$fix"
+verdict 0 ": has the 5.15\+ form \(mapping->invalidate_lock\); .*$reach1" "$src6"
+# One caller fixed by hand: partly.
+rm -rf "$mini"
+mkdir -p "$mini/fs"
+cp "$src5/Makefile" "$mini/"
+cp -a "$src5/fs/fuse" "$mini/fs/fuse"
+sed -i 's/fuse_dax_break_layouts(inode, 0, 0);/fuse_dax_break_layouts(inode, 0, -1);/' "$mini/fs/fuse/dir.c"
+verdict 0 '; layout break covers page 0 only in 2 of 3 callers: partly lacks 7851bf649d42$' "$mini"
+# The 5.10 test kernel's pre-seed variant: the seed reversed, reclaim's needs kept
+# (kernel-patch/testing/5.10/pre-seed): no truncation caller left, so no clause.
+keep=$(ls "$top"/kernel-patch/testing/5.10/pre-seed/*.patch)
+rm -rf "$mini/fs/fuse"
+cp -a "$pre" "$mini/fs/fuse"
+patch -d "$mini" -p1 -F0 -f -s -i "$keep" </dev/null || fail "the pre-seed patch does not apply"
+verdict 1 ': lacks the change \(partly there: missing shared lock in the DAX fault path, exclusive lock in setattr, exclusive lock in open/fallocate\); the patch does not apply as is: backport it by hand$' "$mini"
 
 # ---------------------------------------------------------------------------------------------
 if command -v shellcheck >/dev/null; then

@@ -2,16 +2,22 @@
 # Helpers for test-kernel guests, installed as /lib/fl.sh: the smoke steps (guest/steps/*.sh,
 # run by guest/smoke.sh) and the guests of tests/e2e and tests/bench source it.
 # A step reports with one line on stdout, which tests/testkernel/smoke reads back:
-#   FL-STEP <name> knob=<Y|N> PASS|FAIL <details>
+#   FL-STEP <name> <label> PASS|FAIL <details>
+# where <label> ($FL_LABEL) is knob=<Y|N> on the 6.12 test kernel (its knob
+# fuse.dax_fault_serialize) and variant=<pre-seed|seed|fixed> on the 5.10 ones (no knob there:
+# each variant is its own kernel). Steps also get FL_SERIALIZED: Y when this kernel serializes DAX
+# faults against truncation (knob Y; seed, fixed), N when it does not (knob N; pre-seed).
 # Files a step wants on the host go to $FL_RESULTS (/results, see tests/vm/README.md).
 
 FL_KNOB_FILE=/sys/module/fuse/parameters/dax_fault_serialize
 
-fl_log() { echo "fl[$FL_STEP knob=$FL_KNOB]: $*"; }
+fl_label() { echo "${FL_LABEL:-knob=$FL_KNOB}"; }
 
-fl_pass() { echo "FL-STEP $FL_STEP knob=$FL_KNOB PASS $*"; }
+fl_log() { echo "fl[$FL_STEP $(fl_label)]: $*"; }
 
-fl_fail() { echo "FL-STEP $FL_STEP knob=$FL_KNOB FAIL $*"; return 1; }
+fl_pass() { echo "FL-STEP $FL_STEP $(fl_label) PASS $*"; }
+
+fl_fail() { echo "FL-STEP $FL_STEP $(fl_label) FAIL $*"; return 1; }
 
 # fl_set_knob Y|N: serialized (Y, the default) or not (N)
 fl_set_knob() {
