@@ -9,5 +9,17 @@ E2E_ARGS ?=
 check-e2e: $(BUILD)/faultline $(BUILD)/faultline-static testkernel-tools
 	FL_CACHE='$(FL_CACHE)' BUILD='$(abspath $(BUILD))' tests/e2e/run-e2e $(E2E_ARGS)
 
-e2e: check-e2e
-CHECK_TARGETS += check-e2e
+# The seed patch on its own kernel: the 5.10 test kernels pre-seed, seed and fixed (issue 13).
+#   make check-e2e-5.10 E2E_510_ARGS="--keep DIR --variants seed"
+E2E_510_ARGS ?=
+.PHONY: check-e2e-5.10
+check-e2e-5.10: $(BUILD)/faultline $(BUILD)/faultline-static testkernel-tools
+	FL_CACHE='$(FL_CACHE)' BUILD='$(abspath $(BUILD))' tests/e2e/run-e2e-5.10 $(E2E_510_ARGS)
+
+# make e2e: everything about the test kernels, defined here only: their patches, their smoke
+# tests and the end-to-end tests
+.PHONY: e2e
+e2e: testkernel-patches testkernel-smoke testkernel-patches-5.10 testkernel-smoke-5.10 \
+	check-e2e check-e2e-5.10
+
+CHECK_TARGETS += check-e2e check-e2e-5.10

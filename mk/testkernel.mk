@@ -14,7 +14,7 @@
 #   make testkernel-patches-5.10  checkpatch (5.10 tree) and exact apply of the 5.10 series and
 #                             of each variant
 #   make testkernel-smoke-5.10    boot each 5.10 variant: mount, hooks, data and race steps
-#   make e2e                  everything above
+#   make e2e                  everything above, and the end-to-end tests (mk/e2e.mk)
 # Variables: TESTKERNEL_SMOKE_ARGS (extra arguments for tests/testkernel/smoke),
 #            TESTKERNEL_SMOKE_510_ARGS (the same for the 5.10 smoke),
 #            TESTKERNEL_CHECK=0 (keep the kernel builds and boots out of `make check`).
@@ -27,7 +27,7 @@ TESTKERNEL_SMOKE_ARGS ?=
 
 TESTKERNEL_SMOKE_510_ARGS ?=
 
-.PHONY: testkernel testkernel-tools testkernel-patches testkernel-smoke e2e
+.PHONY: testkernel testkernel-tools testkernel-patches testkernel-smoke
 .PHONY: testkernel-5.10 testkernel-patches-5.10 testkernel-smoke-5.10
 
 testkernel:
@@ -72,7 +72,6 @@ testkernel-shellcheck:
 		shellcheck -x $(TK_SCRIPTS) $(TK_GUEST); \
 	else echo "testkernel-shellcheck: shellcheck not installed, skipped"; fi
 
-e2e: testkernel-patches testkernel-smoke testkernel-patches-5.10 testkernel-smoke-5.10
 
 # The smoke test builds the kernel on first use (about 7 min on 2 idle cores, 10-13 min on a
 # busy machine; cached afterwards) and boots it for about 1.5 min. The 5.10 smoke builds its

@@ -189,6 +189,8 @@ static size_t inodes_with_violations(const struct fl_log *log)
 
 static void print_titles(const struct fl_gate_log *g, const struct fl_gate_opts *o)
 {
+	uint64_t named = 0;
+
 	for (size_t i = 0; i < g->ntitles; i++) {
 		const struct fl_title_group *t = &g->titles[i];
 
@@ -198,7 +200,11 @@ static void print_titles(const struct fl_gate_log *g, const struct fl_gate_opts 
 		else
 			printf("  %s: %llu (%llu recorded)\n", t->title, (unsigned long long)t->total,
 			       (unsigned long long)t->recorded);
+		named += t->total;
 	}
+	if (g->ntitles && g->log.vio_all > named)
+		printf("  and %llu only counted, under keys whose records bear more than one title\n",
+		       (unsigned long long)(g->log.vio_all - named));
 }
 
 static void print_summary(const struct fl_gate_log *g, const struct fl_gate_opts *o)

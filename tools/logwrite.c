@@ -383,7 +383,7 @@ static json_t *json_stack(const struct fl_side *s, const struct fl_ksyms *ks)
 	json_t *a = json_array();
 	int n = s->stack_len > 0 ? s->stack_len / 8 : 0;
 	char sym[256], prev[256] = "";
-	bool top = true;
+	bool top = true, unknown = false;
 
 	if (n > FL_STACK_DEPTH)
 		n = FL_STACK_DEPTH;
@@ -391,6 +391,15 @@ static json_t *json_stack(const struct fl_side *s, const struct fl_ksyms *ks)
 		if (!s->stack[i])
 			break;
 		fl_ksyms_format(ks, s->stack[i], sym, sizeof(sym));
+		/*
+		 * An address in no symbol (a BPF trampoline, or every frame when
+		 * kallsyms is hidden) says nothing: left out, but never leaving an
+		 * empty stack where there were frames.
+		 */
+		if (sym[0] == '?') {
+			unknown = true;
+			continue;
+		}
 		/* the stack starts where the kernel was when the hook fired */
 		if (top && tracer_frame(sym))
 			continue;
@@ -400,6 +409,8 @@ static json_t *json_stack(const struct fl_side *s, const struct fl_ksyms *ks)
 		json_array_append_new(a, json_string(sym));
 		snprintf(prev, sizeof(prev), "%s", sym);
 	}
+	if (!json_array_size(a) && unknown)
+		json_array_append_new(a, json_string("?"));
 	return a;
 }
 

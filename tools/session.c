@@ -359,7 +359,16 @@ static int attach_hook(struct fl_session *s, enum fl_hook h, const struct fl_hoo
 	int first = s->n_links;
 
 	hook_programs(s->skel, h, hp->mode, p);
-	for (int i = 0; i < 2; i++) {
+	/*
+	 * Kprobe mode attaches the kretprobe first. A kprobe and a kretprobe on
+	 * one function share one aggregated kprobe whose handlers run newest
+	 * first; the kretprobe's replaces the return address on the stack, and
+	 * 5.10's unwinder stops at kretprobe_trampoline: a stack the entry
+	 * program took after it ended there ("truncate_pagecache+0x1,
+	 * kretprobe_trampoline"). Attached second, the entry program runs first.
+	 */
+	for (int k = 0; k < 2; k++) {
+		int i = hp->mode == FL_MODE_KPROBE ? 1 - k : k;
 		struct bpf_link *link;
 
 		if (!p[i])
