@@ -11,12 +11,3 @@ check-ktap:
 	tests/ktap/test-check-ktap
 
 CHECK_TARGETS += check-kcidb check-ktap
-
-# The shell in the package and these checkers (the rest of the tree has its own *-shellcheck).
-PKG_SCRIPTS := tests/deb/check-deb tests/kcidb/test-validate tests/ktap/test-check-ktap debian/postrm
-.PHONY: pkg-shellcheck
-pkg-shellcheck:
-	shellcheck $(PKG_SCRIPTS)
-	shellcheck -s bash contrib/bash-completion/faultline
-
-CHECK_TARGETS += pkg-shellcheck

@@ -62,24 +62,13 @@ testkernel-smoke-5.10: $(TK_TOOLS)
 	@FL_CACHE=$(FL_CACHE) $(TK_DIR)/smoke --series 5.10 --bin $(TK_BIN) \
 		--out $(BUILD)/testkernel-smoke-5.10 $(TESTKERNEL_SMOKE_510_ARGS)
 
-TK_SCRIPTS := $(TK_DIR)/build-testkernel $(TK_DIR)/check-patches $(TK_DIR)/smoke \
-	      $(TK_DIR)/series.sh
-TK_GUEST   := $(TK_DIR)/guest/fl.sh $(TK_DIR)/guest/smoke.sh $(wildcard $(TK_DIR)/guest/steps/*.sh)
-
-.PHONY: testkernel-shellcheck
-testkernel-shellcheck:
-	@if command -v shellcheck >/dev/null; then \
-		shellcheck -x $(TK_SCRIPTS) $(TK_GUEST); \
-	else echo "testkernel-shellcheck: shellcheck not installed, skipped"; fi
-
-
 # The smoke test builds the kernel on first use (about 7 min on 2 idle cores, 10-13 min on a
 # busy machine; cached afterwards) and boots it for about 1.5 min. The 5.10 smoke builds its
 # three kernels on first use (about 10 CPU-minutes: 7.5 min on 2 cores, 14 min on a busy
 # machine; the second and third variant about 20 s each) and boots them for about 3.5 min.
 # TESTKERNEL_CHECK=0 leaves the builds and boots out of `make check` (they stay in `make e2e`).
 TESTKERNEL_CHECK ?= 1
-CHECK_TARGETS += testkernel-tools testkernel-patches testkernel-patches-5.10 testkernel-shellcheck
+CHECK_TARGETS += testkernel-tools testkernel-patches testkernel-patches-5.10
 ifeq ($(TESTKERNEL_CHECK),1)
 CHECK_TARGETS += testkernel-smoke testkernel-smoke-5.10
 endif

@@ -5,21 +5,14 @@
 #   make vm-selftest VM_SERIES="6.12-rt 7.3 7.2"   other rows (or ROW:newest);  VM_JOBS=2 boots
 #                                    two guests at once
 #   make vm-kernels                  fetch and unpack the guest kernels into $(FL_CACHE)/guest
-#   make vm-shellcheck               lint the harness scripts
 VM_SERIES ?= $(shell tests/vm/kernel-rows list --default)
 VM_JOBS   ?= 1
-VM_SCRIPTS := tests/vm/guest-kernel tests/vm/kernel-rows tests/vm/mkinitramfs tests/vm/boot tests/vm/run tests/vm/selftest \
-	      tests/vm/init tests/vm/selftest-guest.sh
-
-.PHONY: vm-selftest vm-kernels vm-shellcheck
+.PHONY: vm-selftest vm-kernels
 
 vm-selftest:
 	FL_CACHE='$(FL_CACHE)' tests/vm/selftest --series '$(VM_SERIES)' --jobs '$(VM_JOBS)'
 
 vm-kernels:
 	@for s in $(VM_SERIES); do FL_CACHE='$(FL_CACHE)' tests/vm/guest-kernel $$s || exit 1; done
-
-vm-shellcheck:
-	shellcheck $(VM_SCRIPTS)
 
 CHECK_TARGETS += vm-selftest

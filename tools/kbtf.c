@@ -181,19 +181,26 @@ static const struct btf_type *find(const struct fl_kbtf *k, const char *name, in
 	return NULL;
 }
 
+/* Index of the member (struct) or parameter (function prototype) of @t named @name, or -1. */
+static int named_index(const struct btf *b, const struct btf_type *t, const char *name)
+{
+	for (int i = 0; i < btf_vlen(t); i++) {
+		__u32 off = btf_is_func_proto(t) ? btf_params(t)[i].name_off : btf_members(t)[i].name_off;
+
+		if (!strcmp(btf__name_by_offset(b, off), name))
+			return i;
+	}
+	return -1;
+}
+
 int fl_kbtf_member_exists(const struct fl_kbtf *k, const char *sname, const char *member)
 {
 	const struct btf *b;
 	const struct btf_type *t = find(k, sname, BTF_KIND_STRUCT, &b);
-	const struct btf_member *m;
 
 	if (!t)
 		return -1;
-	m = btf_members(t);
-	for (int i = 0; i < btf_vlen(t); i++, m++)
-		if (!strcmp(btf__name_by_offset(b, m->name_off), member))
-			return 1;
-	return 0;
+	return named_index(b, t, member) >= 0;
 }
 
 bool fl_kbtf_func_exists(const struct fl_kbtf *k, const char *func)
@@ -207,18 +214,13 @@ int fl_kbtf_func_param(const struct fl_kbtf *k, const char *func, const char *pa
 {
 	const struct btf *b;
 	const struct btf_type *t = find(k, func, BTF_KIND_FUNC, &b);
-	const struct btf_param *p;
 
 	if (!t)
 		return -1;
 	t = btf__type_by_id(b, t->type);
 	if (!t || !btf_is_func_proto(t))
 		return -1;
-	p = btf_params(t);
-	for (int i = 0; i < btf_vlen(t); i++, p++)
-		if (!strcmp(btf__name_by_offset(b, p->name_off), param))
-			return i;
-	return -1;
+	return named_index(b, t, param);
 }
 
 bool fl_kbtf_tracepoint_exists(const struct fl_kbtf *k, const char *name)

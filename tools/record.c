@@ -10,8 +10,6 @@
 #include "log.h"
 #include "run.h"
 
-extern const struct option run_longopts[];
-
 void record_usage(FILE *f)
 {
 	fprintf(f,
@@ -23,10 +21,7 @@ void record_usage(FILE *f)
 		fl_prog);
 }
 
-static const struct fl_cmd_opts record_opts = {
-	.shortopts = "o:p:q", .longopts = run_longopts, .usage = record_usage,
-	.stop_at_operand = true,
-};
+static const struct fl_cmd_opts record_opts = RUN_CMD_OPTS(record_usage);
 
 /* VmRSS of this process, kB */
 static uint64_t rss_kb(void)
@@ -152,14 +147,10 @@ int do_record(int argc, char **argv)
 		fl_err("writing %s: %s", o.out, strerror(rs.log.error));
 	else
 		ret = r.exec_error ? FL_EXIT_ERROR : FL_EXIT_OK;
-	if (!o.quiet && !r.exec_error)
-		fl_info("%s: %llu faults, %llu operations, %llu violations, %llu lost", o.out,
-			(unsigned long long)st.counters[FL_CTR_FAULTS],
-			(unsigned long long)st.counters[FL_CTR_OPS],
-			(unsigned long long)st.counters[FL_CTR_VIOLATIONS],
-			(unsigned long long)(st.counters[FL_CTR_EVENTS_LOST] +
-					     st.counters[FL_CTR_VIOLATIONS_LOST] +
-					     st.counters[FL_CTR_MAP_FULL]));
+	if (!o.quiet && !r.exec_error) {
+		fl_session_summary(&st, err, sizeof(err));
+		fl_info("%s: %s", o.out, err);
+	}
 	fl_session_stats_free(&st);
 	fl_session_free(s);
 	if (fl_log_close(&rs.log) && ret == FL_EXIT_OK) {

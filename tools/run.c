@@ -319,16 +319,11 @@ struct fl_session *run_attach(const struct run_opts *o, struct run_result *r, st
 static void live_counters(struct fl_session *s, uint64_t started)
 {
 	struct fl_session_stats st = { 0 };
+	char line[160];
 
 	fl_session_counters(s, &st);
-	fprintf(stderr, "\r%s: %5.0fs  faults %llu  ops %llu  violations %llu  lost %llu ",
-		fl_prog, (run_now_ns() - started) / 1e9,
-		(unsigned long long)st.counters[FL_CTR_FAULTS],
-		(unsigned long long)st.counters[FL_CTR_OPS],
-		(unsigned long long)st.counters[FL_CTR_VIOLATIONS],
-		(unsigned long long)(st.counters[FL_CTR_EVENTS_LOST] +
-				     st.counters[FL_CTR_VIOLATIONS_LOST] +
-				     st.counters[FL_CTR_MAP_FULL]));
+	fl_session_summary(&st, line, sizeof(line));
+	fprintf(stderr, "\r%s: %5.0fs  %s ", fl_prog, (run_now_ns() - started) / 1e9, line);
 }
 
 void run_loop(struct fl_session *s, const struct run_opts *o, struct run_result *r,

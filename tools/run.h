@@ -37,6 +37,12 @@ struct run_result {
 	int exec_error;		/* -errno of a workload that could not exec */
 };
 
+/* The options record and trace share (run.c), and their option block, with a usage of their own. */
+extern const struct option run_longopts[];
+#define RUN_CMD_OPTS(usage_fn)							\
+	{ .shortopts = "o:p:q", .longopts = run_longopts, .usage = usage_fn,	\
+	  .stop_at_operand = true }
+
 /* The options of record and trace: -1 to go on, else the exit code. */
 int run_parse(int argc, char **argv, struct run_opts *o, const struct fl_cmd_opts *co);
 

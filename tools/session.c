@@ -37,28 +37,31 @@ struct fl_session {
 	bool finished;
 };
 
+/* A record from either ring: given to the sink, counted, within the poll's budget. */
+static int on_record(struct fl_session *s, void *data, size_t size, bool violation)
+{
+	if (size < (violation ? sizeof(struct fl_violation) : sizeof(struct fl_event)))
+		return 0;
+	if (violation) {
+		s->violations_seen++;
+		if (s->sink.violation)
+			s->sink.violation(s->sink.ctx, data);
+	} else {
+		s->events_seen++;
+		if (s->sink.event)
+			s->sink.event(s->sink.ctx, data);
+	}
+	return ++s->polled >= POLL_BUDGET ? POLL_BUDGET_SPENT : 0;
+}
+
 static int on_violation(void *ctx, void *data, size_t size)
 {
-	struct fl_session *s = ctx;
-
-	if (size < sizeof(struct fl_violation))
-		return 0;
-	s->violations_seen++;
-	if (s->sink.violation)
-		s->sink.violation(s->sink.ctx, data);
-	return ++s->polled >= POLL_BUDGET ? POLL_BUDGET_SPENT : 0;
+	return on_record(ctx, data, size, true);
 }
 
 static int on_event(void *ctx, void *data, size_t size)
 {
-	struct fl_session *s = ctx;
-
-	if (size < sizeof(struct fl_event))
-		return 0;
-	s->events_seen++;
-	if (s->sink.event)
-		s->sink.event(s->sink.ctx, data);
-	return ++s->polled >= POLL_BUDGET ? POLL_BUDGET_SPENT : 0;
+	return on_record(ctx, data, size, false);
 }
 
 /*
@@ -614,6 +617,21 @@ void fl_session_free(struct fl_session *s)
 	if (s->stats_fd >= 0)
 		close(s->stats_fd);
 	free(s);
+}
+
+uint64_t fl_session_lost(const struct fl_session_stats *st)
+{
+	return st->counters[FL_CTR_EVENTS_LOST] + st->counters[FL_CTR_VIOLATIONS_LOST] +
+	       st->counters[FL_CTR_MAP_FULL];
+}
+
+void fl_session_summary(const struct fl_session_stats *st, char *buf, size_t len)
+{
+	snprintf(buf, len, "%llu faults, %llu operations, %llu violations, %llu lost",
+		 (unsigned long long)st->counters[FL_CTR_FAULTS],
+		 (unsigned long long)st->counters[FL_CTR_OPS],
+		 (unsigned long long)st->counters[FL_CTR_VIOLATIONS],
+		 (unsigned long long)fl_session_lost(st));
 }
 
 void fl_session_stats_free(struct fl_session_stats *st)

@@ -86,6 +86,10 @@ void fl_session_counters(struct fl_session *s, struct fl_session_stats *stats);
 void fl_session_finish(struct fl_session *s, struct fl_session_stats *stats);
 void fl_session_free(struct fl_session *s);
 void fl_session_stats_free(struct fl_session_stats *stats);
+/* Evidence lost: events, violation records, in-flight states that did not fit. */
+uint64_t fl_session_lost(const struct fl_session_stats *st);
+/* "N faults, N operations, N violations, N lost" */
+void fl_session_summary(const struct fl_session_stats *st, char *buf, size_t len);
 
 /*
  * Export benchmark: run the bench program @runs times, each emitting a batch

@@ -13,8 +13,6 @@
 #include "names.h"
 #include "run.h"
 
-extern const struct option run_longopts[];
-
 void trace_usage(FILE *f)
 {
 	fprintf(f,
@@ -24,10 +22,7 @@ void trace_usage(FILE *f)
 		fl_prog);
 }
 
-static const struct fl_cmd_opts trace_opts = {
-	.shortopts = "o:p:q", .longopts = run_longopts, .usage = trace_usage,
-	.stop_at_operand = true,
-};
+static const struct fl_cmd_opts trace_opts = RUN_CMD_OPTS(trace_usage);
 
 struct trace_sink {
 	const struct fl_ksyms *ks;

@@ -17,7 +17,10 @@ while [ $# -gt 0 ]; do
 	esac
 done
 R=${FL_RESULTS:-/results}
+# FL_STEP and FL_KNOB label /lib/fl.sh's messages
+# shellcheck disable=SC2034
 FL_STEP=e2e FL_KNOB=-
+# shellcheck source=tests/testkernel/guest/fl.sh
 . /lib/fl.sh
 
 uname -r >"$R/kernel"
@@ -25,6 +28,7 @@ faultline probe -j >"$R/probe.json" 2>&1
 faultline probe
 for knob in $knobs; do
 	fl_set_knob "$knob" || exit 1
+	# shellcheck disable=SC2034
 	FL_KNOB=$knob
 	for m in $modes; do
 		fl_mount /tmp/backing /mnt/fdax || exit 1

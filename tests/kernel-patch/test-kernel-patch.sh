@@ -327,7 +327,8 @@ verdict 1 ': lacks the change \(partly there: missing shared lock in the DAX fau
 # ---------------------------------------------------------------------------------------------
 if command -v shellcheck >/dev/null; then
 	step "shellcheck"
-	shellcheck "$check_tree" "$top/kernel-patch/debian-tree" "$0" || fail "shellcheck"
+	(cd "$top" && shellcheck -x -S warning kernel-patch/check-tree kernel-patch/debian-tree \
+		tests/kernel-patch/test-kernel-patch.sh) || fail "shellcheck"
 	ok "shellcheck clean"
 fi
 

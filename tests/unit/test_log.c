@@ -322,18 +322,32 @@ static void event_lines(void **state)
 }
 
 
+/* Build @sp's log and read it back into @log, which must be readable; unread() frees both. */
+static struct built crafted_buf;
+
+static void read_crafted(struct fl_log *log, struct spec sp)
+{
+	build(&crafted_buf, sp);
+	assert_int_equal(read_built(&crafted_buf, log), 0);
+}
+
+static void unread(struct fl_log *log)
+{
+	fl_log_free(log);
+	free(crafted_buf.buf);
+	crafted_buf.buf = NULL;
+}
+
 /* Coverage from observation: what the run saw decides, never the plan alone. */
 static void observed_coverage(void **state)
 {
 	struct spec none = CRAFT(.evidence = false);
-	struct built b;
 	struct fl_log log;
 	const char *why;
 
 	/* the plan promised everything; the run saw nothing (a mount that lost dax) */
 	none.ctr[FL_CTR_OPS] = 15;
-	build(&b, none);
-	assert_int_equal(read_built(&b, &log), 0);
+	read_crafted(&log, none);
 	assert_true(log.checked_nothing);
 	assert_int_equal(fl_log_verdict(&log, false), 2);
 	assert_int_equal(fl_log_verdict(&log, true), 0);
@@ -343,8 +357,7 @@ static void observed_coverage(void **state)
 		assert_string_equal(fl_log_coverage(&log, i, &why), "unchecked");
 		assert_non_null(strstr(why, "not observed"));
 	}
-	fl_log_free(&log);
-	free(b.buf);
+	unread(&log);
 
 	/* every lock read unknown (PREEMPT_RT without support): nothing checked */
 	none = CRAFT(.evidence = false);
@@ -352,75 +365,55 @@ static void observed_coverage(void **state)
 	none.ctr[FL_CTR_DAX_FAULTS_LOCK_UNKNOWN] = 6714;
 	none.ctr[FL_CTR_DAX_TEARDOWNS_LOCK_UNKNOWN] = 526;
 	none.ctr[FL_CTR_DAX_OPS] = 547;
-	build(&b, none);
-	assert_int_equal(read_built(&b, &log), 0);
+	read_crafted(&log, none);
 	assert_true(log.checked_nothing);
 	assert_int_equal(fl_log_verdict(&log, false), 2);
 	assert_non_null(strstr(log.nothing_reason, "every lock read unknown (6714 DAX faults, 526"));
 	assert_string_equal(fl_log_coverage(&log, FL_I1, &why), "unchecked");
 	assert_non_null(strstr(why, "every lock read unknown (6714 DAX faults)"));
-	fl_log_free(&log);
-	free(b.buf);
+	unread(&log);
 
 	/* some lock reads unknown: partial, and the gate still passes what was checked */
 	none = CRAFT();
 	none.ctr[FL_CTR_DAX_TEARDOWNS_LOCK_UNKNOWN] = 3;
-	build(&b, none);
-	assert_int_equal(read_built(&b, &log), 0);
+	read_crafted(&log, none);
 	assert_false(log.checked_nothing);
 	assert_int_equal(fl_log_verdict(&log, false), 0);
 	assert_string_equal(fl_log_coverage(&log, FL_I1, &why), "checked");
 	assert_string_equal(fl_log_coverage(&log, FL_I2, &why), "partial");
 	assert_non_null(strstr(why, "3 of 33 DAX teardowns with the lock unreadable"));
-	fl_log_free(&log);
-	free(b.buf);
+	unread(&log);
 
 	/* the plan's unchecked stays unchecked whatever was seen */
-	build(&b, CRAFT(.plan = FL_COV_UNCHECKED));
-	assert_int_equal(read_built(&b, &log), 0);
+	read_crafted(&log, CRAFT(.plan = FL_COV_UNCHECKED));
 	assert_true(log.checked_nothing);
 	assert_int_equal(fl_log_verdict(&log, false), 2);
 	assert_string_equal(fl_log_coverage(&log, FL_I4, &why), "unchecked");
 	assert_string_equal(why, "plan says 3");
-	fl_log_free(&log);
-	free(b.buf);
+	unread(&log);
 
 	/* I3 needs operations on DAX inodes; ops whose inode stayed unknown make it partial */
-	none = CRAFT();
-	none.ctr[FL_CTR_DAX_OPS] = 0;
-	none.ctr[FL_CTR_OPS_INODE_UNKNOWN] = 0;
-	build(&b, none);
-	assert_int_equal(read_built(&b, &log), 0);
-	assert_string_equal(fl_log_coverage(&log, FL_I3, &why), "checked");
-	fl_log_free(&log);
-	free(b.buf);
 	none = CRAFT(.evidence = false);
 	none.ctr[FL_CTR_DAX_FAULTS_LOCK_READ] = 9;
-	build(&b, none);
-	assert_int_equal(read_built(&b, &log), 0);
+	read_crafted(&log, none);
 	assert_string_equal(fl_log_coverage(&log, FL_I1, &why), "checked");
 	assert_string_equal(fl_log_coverage(&log, FL_I3, &why), "unchecked");
 	assert_non_null(strstr(why, "no shrinking operation on a DAX inode"));
 	assert_int_equal(fl_log_verdict(&log, false), 0);
-	fl_log_free(&log);
-	free(b.buf);
+	unread(&log);
 	none = CRAFT();
 	none.ctr[FL_CTR_OPS_INODE_UNKNOWN] = 4;
-	build(&b, none);
-	assert_int_equal(read_built(&b, &log), 0);
+	read_crafted(&log, none);
 	assert_string_equal(fl_log_coverage(&log, FL_I3, &why), "partial");
 	assert_non_null(strstr(why, "4 operations whose inode stayed unknown"));
-	fl_log_free(&log);
-	free(b.buf);
+	unread(&log);
 
 	/* a dropped hook is named, in a run that checked nothing too */
 	none = CRAFT(.evidence = false, .dropped_hook = FL_HOOK_FUSE_REQUEST);
-	build(&b, none);
-	assert_int_equal(read_built(&b, &log), 0);
+	read_crafted(&log, none);
 	assert_non_null(strstr(log.dropped, "fuse_request (fentry: fe_x failed to load: failed to resolve CO-RE relocation)"));
 	assert_non_null(strstr(log.nothing_reason, "hooks dropped: fuse_request"));
-	fl_log_free(&log);
-	free(b.buf);
+	unread(&log);
 }
 
 /* Inode numbers above 2^63 (FUSE servers hand them out) survive the log. */

@@ -46,19 +46,22 @@ static void rwsem_readers(void **state)
 
 static void verdicts(void **state)
 {
-	assert_int_equal(fl_fault_lock_verdict(FL_LOCK_SHARED_SELF), FL_OK);
-	assert_int_equal(fl_fault_lock_verdict(FL_LOCK_SHARED), FL_OK);
-	assert_int_equal(fl_fault_lock_verdict(FL_LOCK_EXCL_SELF), FL_OK);
-	assert_int_equal(fl_fault_lock_verdict(FL_LOCK_NONE), FL_BAD);
-	assert_int_equal(fl_fault_lock_verdict(FL_LOCK_EXCL_OTHER), FL_BAD);
-	assert_int_equal(fl_fault_lock_verdict(FL_LOCK_UNKNOWN), FL_UNKNOWN);
+	static const struct {
+		enum fl_lock lock;
+		enum fl_verdict fault, teardown;	/* I1, I2/I4 */
+	} rows[] = {
+		{ FL_LOCK_SHARED_SELF, FL_OK, FL_BAD },
+		{ FL_LOCK_SHARED, FL_OK, FL_BAD },
+		{ FL_LOCK_EXCL_SELF, FL_OK, FL_OK },
+		{ FL_LOCK_NONE, FL_BAD, FL_BAD },
+		{ FL_LOCK_EXCL_OTHER, FL_BAD, FL_BAD },
+		{ FL_LOCK_UNKNOWN, FL_UNKNOWN, FL_UNKNOWN },
+	};
 
-	assert_int_equal(fl_teardown_lock_verdict(FL_LOCK_EXCL_SELF), FL_OK);
-	assert_int_equal(fl_teardown_lock_verdict(FL_LOCK_EXCL_OTHER), FL_BAD);
-	assert_int_equal(fl_teardown_lock_verdict(FL_LOCK_SHARED_SELF), FL_BAD);
-	assert_int_equal(fl_teardown_lock_verdict(FL_LOCK_SHARED), FL_BAD);
-	assert_int_equal(fl_teardown_lock_verdict(FL_LOCK_NONE), FL_BAD);
-	assert_int_equal(fl_teardown_lock_verdict(FL_LOCK_UNKNOWN), FL_UNKNOWN);
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		assert_int_equal(fl_fault_lock_verdict(rows[i].lock), rows[i].fault);
+		assert_int_equal(fl_teardown_lock_verdict(rows[i].lock), rows[i].teardown);
+	}
 }
 
 static void page_overlap(void **state)

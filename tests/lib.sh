@@ -1,0 +1,99 @@
+# shellcheck shell=bash
+# tests/lib.sh: what faultline's host-side bash scripts share (the guests' payloads are dash and
+# get /lib/fl.sh instead). Source it after setting PROG to the script's name:
+#   PROG=run-matrix; . "$top/tests/lib.sh"
+#
+# The preamble every script had its own copy of:
+#   die MSG...          "PROG: MSG" on stderr, exit $DIE_STATUS (default 2: usage and setup
+#                       errors; tests/vm/boot and run use 126, below their payload's statuses)
+#   need_arg OPT ARGS   die "OPT needs a value" unless ARGS has one after OPT
+#   help_from_header    print the comment block after the shebang (up to `set -euo`) and exit 0
+#
+# One set of test assertions for every runner (tests/cli, tests/live, ...):
+#   t_ok NAME                 a pass
+#   t_bad NAME [FILE...]      a failure; the FILEs' first lines are shown, indented
+#   t_run CODE NAME CMD...    run CMD (stdout in $T_OUT, stderr in $T_ERR, by default t.out and
+#                             t.err in $T_TMP); a pass if it exits
+#                             CODE, else a failure showing both; returns 0 on a pass
+#   t_expect FILE REGEX NAME  a pass if FILE has a line matching the extended REGEX
+#   t_one_line FILE NAME [REGEX]
+#                             a pass if FILE is exactly one line (matching REGEX if given)
+#   t_jq NAME FILTER FILE     a pass if the jq FILTER is true on FILE (JSON Lines, slurped)
+#   t_no_kaddr NAME FILE      a pass if FILE holds no kernel address (hex or decimal)
+#   t_summary WHAT            "N/M WHAT passed"; returns 0 when all passed
+# T_TMP must be a directory the runner owns (T_OUT and T_ERR live there).
+
+die() {
+	echo "${PROG:-${0##*/}}: $*" >&2
+	exit "${DIE_STATUS:-2}"
+}
+
+need_arg() {
+	[ $# -ge 2 ] || die "$1 needs a value"
+}
+
+help_from_header() {
+	sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'
+	exit 0
+}
+
+# A kernel address: hex of the kernel half (ffff8881..., ffffffff81...), or the same as a
+# decimal number (0xffff800000000000 and up are 1844660...). For grep -Ei.
+# shellcheck disable=SC2034
+kaddr_re='(0x)?ffff[0-9a-f]{12}|\b1844(6[6-9]|67)[0-9]{14}\b'
+
+t_n=0 t_failures=0
+T_OUT=${T_OUT:-${T_TMP:-/tmp}/t.out} T_ERR=${T_ERR:-${T_TMP:-/tmp}/t.err}
+
+t_ok() {
+	t_n=$((t_n + 1))
+	echo "ok   $1"
+}
+
+t_bad() {
+	local f
+	t_n=$((t_n + 1))
+	t_failures=$((t_failures + 1))
+	echo "FAIL $1"
+	shift
+	for f; do [ -e "$f" ] && sed 's/^/  | /' "$f" | head -n 30; done
+	return 0
+}
+
+t_run() {
+	local want=$1 name=$2 got
+	shift 2
+	"$@" >"$T_OUT" 2>"$T_ERR"
+	got=$?
+	if [ "$got" = "$want" ]; then
+		t_ok "$name"
+		return 0
+	fi
+	t_bad "$name: exit $got, wanted $want" "$T_OUT" "$T_ERR"
+	return 1
+}
+
+t_expect() {
+	if grep -Eq -- "$2" "$1"; then t_ok "$3"; else t_bad "$3: $(basename "$1") does not match /$2/" "$1"; fi
+}
+
+t_one_line() {
+	if [ "$(wc -l <"$1")" = 1 ] && { [ -z "${3:-}" ] || grep -Eq -- "$3" "$1"; }; then
+		t_ok "$2"
+	else
+		t_bad "$2: wanted exactly one line${3:+ matching /$3/}" "$1"
+	fi
+}
+
+t_jq() {
+	if jq -se "$2" "$3" >/dev/null 2>"$T_TMP/t.jqerr"; then t_ok "$1"; else t_bad "$1: $2" "$T_TMP/t.jqerr"; fi
+}
+
+t_no_kaddr() {
+	if grep -Eiq -- "$kaddr_re" "$2"; then t_bad "$1: a kernel address" "$2"; else t_ok "$1"; fi
+}
+
+t_summary() {
+	echo "$((t_n - t_failures))/$t_n $1 passed"
+	[ "$t_failures" = 0 ]
+}
