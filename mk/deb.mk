@@ -1,4 +1,4 @@
-# Debian package (issue 14): debian/ builds faultline with debhelper through this Makefile
+# Debian package: debian/ builds faultline with debhelper through this Makefile
 # (make all, make install PREFIX=/usr DESTDIR=...), against the checked-in vmlinux.h.
 #   make deb         $(DEB_DIR)/faultline_<version>_amd64.deb, then lintian (fails on E: or W:)
 #   make check-deb   build, lintian, install with apt-get, check every file, the completion,

@@ -1,4 +1,4 @@
-# End to end on the FUSE DAX test kernel (issue 5 item 4): faultline records real FUSE DAX
+# End to end on the FUSE DAX test kernel: faultline records real FUSE DAX
 # faults against truncation with the seed's serialization on (gate 0) and off (gate 1, with
 # unserialized-fault, unserialized-truncate and races), in fentry, kprobe and tracepoint mode.
 #   make check-e2e                      (part of make check; builds the test kernel if needed)
@@ -9,7 +9,7 @@ E2E_ARGS ?=
 check-e2e: $(BUILD)/faultline $(BUILD)/faultline-static testkernel-tools
 	FL_CACHE='$(FL_CACHE)' BUILD='$(abspath $(BUILD))' tests/e2e/run-e2e $(E2E_ARGS)
 
-# The seed patch on its own kernel: the 5.10 test kernels pre-seed, seed and fixed (issue 13).
+# The seed patch on its own kernel: the 5.10 test kernels pre-seed, seed and fixed.
 #   make check-e2e-5.10 E2E_510_ARGS="--keep DIR --variants seed"
 E2E_510_ARGS ?=
 .PHONY: check-e2e-5.10

@@ -1,4 +1,4 @@
-# Reliability (issue 7): stale state and false positives under kills, eviction and load in a
+# Reliability: stale state and false positives under kills, eviction and load in a
 # 6.12 guest (check-reliability, in make check), and the 30-minute soak (make soak, not in check;
 # make soak SOAK_ARGS=--events exports every event too).
 SOAK_MINUTES ?= 30

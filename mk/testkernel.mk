@@ -1,4 +1,4 @@
-# FUSE DAX test kernel (issue 5): Debian linux-source-6.12 + kernel-patch/testing, a FUSE
+# FUSE DAX test kernel: Debian linux-source-6.12 + kernel-patch/testing, a FUSE
 # server that serves DAX mappings from a pmem window, and a guest smoke test.
 #
 #   make testkernel           build (or reuse) the test kernel; prints its cache dir
