@@ -21,7 +21,8 @@
 #   t_jq NAME FILTER FILE     a pass if the jq FILTER is true on FILE (JSON Lines, slurped)
 #   t_no_kaddr NAME FILE      a pass if FILE holds no kernel address (hex or decimal)
 #   t_summary WHAT            "N/M WHAT passed"; returns 0 when all passed
-# T_TMP must be a directory the runner owns (T_OUT and T_ERR live there).
+# T_TMP must be a directory the runner owns (T_OUT and T_ERR live there); with it set, a
+# command not found is a failure too.
 
 die() {
 	echo "${PROG:-${0##*/}}: $*" >&2
@@ -43,6 +44,12 @@ help_from_header() {
 kaddr_re='(0x)?ffff[0-9a-f]{12}|\b1844(6[6-9]|67)[0-9]{14}\b'
 
 t_n=0 t_failures=0
+# A runner (T_TMP set) that calls what does not exist, a helper renamed on one side only,
+# fails: bash would report "command not found" and go on, and the test it was would vanish.
+if [ -n "${T_TMP:-}" ]; then
+	set -E
+	trap '[ $? -ne 127 ] || t_bad "${BASH_SOURCE[0]}:$LINENO: command not found"' ERR
+fi
 T_OUT=${T_OUT:-${T_TMP:-/tmp}/t.out} T_ERR=${T_ERR:-${T_TMP:-/tmp}/t.err}
 
 t_ok() {
@@ -61,10 +68,9 @@ t_bad() {
 }
 
 t_run() {
-	local want=$1 name=$2 got
+	local want=$1 name=$2 got=0
 	shift 2
-	"$@" >"$T_OUT" 2>"$T_ERR"
-	got=$?
+	"$@" >"$T_OUT" 2>"$T_ERR" || got=$?
 	if [ "$got" = "$want" ]; then
 		t_ok "$name"
 		return 0
