@@ -38,6 +38,40 @@ const volatile __u32 cfg_event_dev = 0;
 const volatile bool cfg_fault_entry_hooks = false;
 /* layout-break hooks are attached: judge I5 at the teardown points */
 const volatile bool cfg_layout_check = false;
+/* the kernel has bpf_preempt_disable() (6.10): GUARDED() uses it */
+const volatile bool cfg_preempt_guard = false;
+
+/*
+ * When attaching finished (bpf_ktime_get_ns() clock), written by userspace:
+ * a begin or end found missing in an op that began after it is one the
+ * kernel skipped (FL_CTR_UNBALANCED); before it, only one not yet attached.
+ */
+volatile __u64 attach_done_ns;
+
+extern void bpf_preempt_disable(void) __weak __ksym;
+extern void bpf_preempt_enable(void) __weak __ksym;
+
+/*
+ * Run a program's body with preemption off. Tracepoints run their BPF
+ * programs preemptible since 7.0 (syscall tracepoints are faultable, the
+ * others run under SRCU), as fentry programs are on PREEMPT_LAZY and
+ * PREEMPT_RT kernels. A program preempted mid-run costs twice: every other
+ * run of it on that CPU meanwhile is skipped (the per-program recursion
+ * guard; the kernel counts them in recursion_misses, which userspace reads),
+ * and the per-CPU scratch and stats maps are shared with whatever program
+ * runs next there. With the guard only the few instructions around the
+ * program stay preemptible. kprobe programs always run with preemption off.
+ */
+#define GUARDED(body) ({						\
+	int __ret;							\
+									\
+	if (cfg_preempt_guard)						\
+		bpf_preempt_disable();					\
+	__ret = (body);							\
+	if (cfg_preempt_guard)						\
+		bpf_preempt_enable();					\
+	__ret;								\
+})
 
 #define ATTR_SIZE		(1 << 3)
 #define ATTR_OPEN		(1 << 15)
@@ -73,6 +107,7 @@ struct fl_op_state {
 	__u8 precise;		/* a function hook refined this op */
 	__u8 range_from_teardowns;	/* side's range is the union of its teardowns' */
 	__u8 layout_reported;	/* an unbroken-layout violation named this op */
+	__u16 outer_hook;	/* the hook that began the op: its end ends it */
 };
 
 /* Last shrinking operation and last lock-breaking fault seen on an inode. */
@@ -249,6 +284,13 @@ static __always_inline void count_lock_read(enum fl_lock lock, enum fl_counter r
 		count(unknown);
 		count(FL_CTR_LOCK_UNKNOWN);
 	}
+}
+
+/* A begin or end the kernel skipped, unless the op or fault began before attaching finished. */
+static __always_inline void unbalanced(__u64 ts_begin)
+{
+	if (attach_done_ns && ts_begin > attach_done_ns)
+		count(FL_CTR_UNBALANCED);
 }
 
 static __always_inline __u32 current_tid(void)
@@ -455,6 +497,8 @@ static __always_inline void fault_begin(enum fl_hook hook, struct inode *inode,
 			stats->ctr[FL_CTR_MAP_FULL]++;
 		return;
 	}
+	if (fs->ts)	/* the last fault's end was skipped */
+		unbalanced(fs->ts);
 	fs->ts = bpf_ktime_get_ns();
 	fs->dev = sb->s_dev;
 	fs->ino = inode->i_ino;
@@ -644,9 +688,11 @@ static __always_inline void op_event(enum fl_event_kind kind, enum fl_hook hook,
  * Begin (or nest into) the task's operation. @op FL_OP_NONE keeps the kind an
  * outer hook already set; a function hook (@precise) overrides a syscall's.
  * @a: the op's arguments: [0] inode, [1] new size or offset, [2] length.
+ * @level: the hook has an end that will balance this begin (not a tracepoint
+ * that is only a point inside the op).
  */
 static __noinline struct fl_op_state *op_begin(enum fl_hook hook, enum fl_op op, bool precise,
-					       const struct fl_args *a)
+					       const struct fl_args *a, bool level)
 {
 	struct inode *inode = (void *)a->a[0];
 	__u32 tid = current_tid();
@@ -662,9 +708,11 @@ static __noinline struct fl_op_state *op_begin(enum fl_hook hook, enum fl_op op,
 		st->side.size_before = FL_EOF;
 		st->side.entry_hook = hook;
 		st->side.hook = hook;
+		st->outer_hook = hook;
 		fill_task(&st->side);
 	}
-	st->depth++;
+	if (level)
+		st->depth++;
 	if (op != FL_OP_NONE && (st->side.op == FL_OP_NONE || (precise && !st->precise))) {
 		if (st->side.op != FL_OP_OTRUNC)	/* O_TRUNC stays O_TRUNC through setattr */
 			st->side.op = op;
@@ -688,7 +736,7 @@ static __always_inline void op_nest(enum fl_hook hook)
 {
 	struct fl_args none = {};
 
-	op_begin(hook, FL_OP_NONE, false, &none);
+	op_begin(hook, FL_OP_NONE, false, &none, true);
 }
 
 /* The op's first event, once it knows its inode. */
@@ -784,7 +832,8 @@ static __noinline int op_teardown(void *ctx, enum fl_hook hook, enum fl_op kind,
 
 	hit(hook);
 	flags = inode_flags(inode);
-	st = op_begin(hook, kind, false, &a);
+	/* the FUSE request tracepoint is a point inside the op: no end balances it */
+	st = op_begin(hook, kind, false, &a, hook != FL_HOOK_FUSE_REQUEST);
 	if (!st)
 		return 0;
 	if (!inode_kept(flags))
@@ -871,10 +920,18 @@ static __noinline int op_end(void *ctx, enum fl_hook hook, long ret, bool outerm
 		count(FL_CTR_UNMATCHED_END);
 		return 0;
 	}
-	if (st->depth > 1 && !outermost) {
-		st->depth--;
+	if (!outermost && hook != st->outer_hook) {
+		if (st->depth > 1) {
+			st->depth--;
+			return 0;
+		}
+		/* this end's begin never ran (the kernel skipped it): the op goes on */
+		unbalanced(st->ts_op_begin);
 		return 0;
 	}
+	/* the op's own end, or its syscall's: every level inside it ended too? */
+	if (st->depth > 1 || hook != st->outer_hook)
+		unbalanced(st->ts_op_begin);
 	if (st->side.flags & FL_F_INODE_KNOWN) {
 		if (!st->teardown_seen)
 			st->side.flags |= FL_F_SYSCALL_ONLY;
@@ -916,7 +973,7 @@ static __noinline int on_layout_break(void *ctx, enum fl_hook hook, struct inode
 	__u16 flags;
 
 	hit(hook);
-	st = op_begin(hook, FL_OP_NONE, false, &none);
+	st = op_begin(hook, FL_OP_NONE, false, &none, true);
 	if (!st || !inode)
 		return 0;
 	flags = inode_flags(inode);
@@ -952,10 +1009,10 @@ int fe_##fn(void *ctx)								\
 {										\
 	struct fl_args a = {};							\
 	UNPACK(a, FENTRY_ARG, ctx);						\
-	return on_begin(ctx, HOOK, &a);						\
+	return GUARDED(on_begin(ctx, HOOK, &a));				\
 }										\
 SEC("fexit/" #fn)								\
-int fx_##fn(void *ctx) { return on_exit(ctx, HOOK, fexit_ret(ctx)); }		\
+int fx_##fn(void *ctx) { return GUARDED(on_exit(ctx, HOOK, fexit_ret(ctx))); }	\
 SEC("kprobe/" #fn)								\
 int kp_##fn(struct pt_regs *ctx)						\
 {										\
@@ -1003,7 +1060,7 @@ static __noinline int on_setattr(void *ctx, enum fl_hook hook, const struct fl_a
 		op_nest(hook);
 		return 0;
 	}
-	st = op_begin(hook, (valid & ATTR_OPEN) ? FL_OP_OTRUNC : FL_OP_TRUNCATE, true, &op);
+	st = op_begin(hook, (valid & ATTR_OPEN) ? FL_OP_OTRUNC : FL_OP_TRUNCATE, true, &op, true);
 	op_begin_event(st, hook);
 	return 0;
 }
@@ -1016,7 +1073,7 @@ static __noinline int on_fallocate(void *ctx, enum fl_hook hook, const struct fl
 	struct fl_op_state *st;
 
 	hit(hook);
-	st = op_begin(hook, fl_fallocate_op((__u32)a->a[1]), true, &op);
+	st = op_begin(hook, fl_fallocate_op((__u32)a->a[1]), true, &op, true);
 	op_begin_event(st, hook);
 	return 0;
 }
@@ -1033,7 +1090,7 @@ static __noinline int on_open(void *ctx, enum fl_hook hook, const struct fl_args
 		op_nest(hook);
 		return 0;
 	}
-	st = op_begin(hook, FL_OP_OTRUNC, true, &op);
+	st = op_begin(hook, FL_OP_OTRUNC, true, &op, true);
 	op_begin_event(st, hook);
 	return 0;
 }
@@ -1126,37 +1183,32 @@ FUNC_HOOK(dax_break_layout, FL_HOOK_DAX_BREAK_LAYOUT, ARGS_3, on_break_layout, o
 SEC("tp_btf/dax_pte_fault")
 int BPF_PROG(tp_dax_pte_fault, struct inode *inode, struct vm_fault *vmf, int result)
 {
-	fault_begin(FL_HOOK_DAX_PTE_FAULT, inode, vmf, 0);
-	return 0;
+	return GUARDED((fault_begin(FL_HOOK_DAX_PTE_FAULT, inode, vmf, 0), 0));
 }
 
 SEC("tp_btf/dax_pte_fault_done")
 int BPF_PROG(tp_dax_pte_fault_done, struct inode *inode, struct vm_fault *vmf, int result)
 {
-	fault_end(ctx, FL_HOOK_DAX_PTE_FAULT, result);
-	return 0;
+	return GUARDED((fault_end(ctx, FL_HOOK_DAX_PTE_FAULT, result), 0));
 }
 
 SEC("tp_btf/dax_pmd_fault")
 int BPF_PROG(tp_dax_pmd_fault, struct inode *inode, struct vm_fault *vmf, unsigned long max_pgoff,
 	     int result)
 {
-	fault_begin(FL_HOOK_DAX_PMD_FAULT, inode, vmf, 9);
-	return 0;
+	return GUARDED((fault_begin(FL_HOOK_DAX_PMD_FAULT, inode, vmf, 9), 0));
 }
 
 SEC("tp_btf/dax_pmd_fault_done")
 int BPF_PROG(tp_dax_pmd_fault_done, struct inode *inode, struct vm_fault *vmf,
 	     unsigned long max_pgoff, int result)
 {
-	fault_end(ctx, FL_HOOK_DAX_PMD_FAULT, result);
-	return 0;
+	return GUARDED((fault_end(ctx, FL_HOOK_DAX_PMD_FAULT, result), 0));
 }
 
 /* ---- FUSE request tracepoints: a point inside setattr/fallocate/open ---- */
 
-SEC("tp_btf/fuse_request_send")
-int BPF_PROG(tp_fuse_request_send, struct fuse_req___fl *req)
+static __always_inline int fuse_request_send(void *ctx, struct fuse_req___fl *req)
 {
 	/* a direct BTF load: a probe read would double the cost of every FUSE request */
 	__u32 opcode = req->in.h.opcode, tid;
@@ -1190,8 +1242,13 @@ int BPF_PROG(tp_fuse_request_send, struct fuse_req___fl *req)
 			   st->side.end);
 }
 
-SEC("tp_btf/fuse_request_end")
-int BPF_PROG(tp_fuse_request_end, struct fuse_req___fl *req)
+SEC("tp_btf/fuse_request_send")
+int BPF_PROG(tp_fuse_request_send, struct fuse_req___fl *req)
+{
+	return GUARDED(fuse_request_send(ctx, req));
+}
+
+static __always_inline int fuse_request_end(struct fuse_req___fl *req)
 {
 	__u32 opcode = req->in.h.opcode, tid, dev;
 	struct fl_op_state *st;
@@ -1216,18 +1273,31 @@ int BPF_PROG(tp_fuse_request_end, struct fuse_req___fl *req)
 	return 0;
 }
 
+SEC("tp_btf/fuse_request_end")
+int BPF_PROG(tp_fuse_request_end, struct fuse_req___fl *req)
+{
+	return GUARDED(fuse_request_end(req));
+}
+
 /* ---- syscall tracepoints: the operation's interval when nothing finer exists ---- */
 
 static __noinline int sys_op_begin(void *ctx, enum fl_hook hook, enum fl_op op,
 				   const struct fl_args *a)
 {
 	struct inode *inode = (void *)a->a[0];
+	__u32 tid = current_tid();
 	struct fl_op_state *st;
 
 	hit(hook);
+	/* a syscall begins in user mode: an op still open is one whose end was skipped */
+	st = bpf_map_lookup_elem(&ops, &tid);
+	if (st) {
+		unbalanced(st->ts_op_begin);
+		bpf_map_delete_elem(&ops, &tid);
+	}
 	if (inode && !inode_kept(inode_flags(inode)))
 		return 0;
-	st = op_begin(hook, op, false, a);
+	st = op_begin(hook, op, false, a, true);
 	op_begin_event(st, hook);
 	return 0;
 }
@@ -1237,7 +1307,7 @@ int tp_sys_enter_truncate(struct trace_event_raw_sys_enter *ctx)
 {
 	struct fl_args a = { .a = { 0, ctx->args[1] } };
 
-	return sys_op_begin(ctx, FL_HOOK_SYS_TRUNCATE, FL_OP_TRUNCATE, &a);
+	return GUARDED(sys_op_begin(ctx, FL_HOOK_SYS_TRUNCATE, FL_OP_TRUNCATE, &a));
 }
 
 SEC("tracepoint/syscalls/sys_enter_ftruncate")
@@ -1245,7 +1315,7 @@ int tp_sys_enter_ftruncate(struct trace_event_raw_sys_enter *ctx)
 {
 	struct fl_args a = { .a = { (__u64)fd_inode(ctx->args[0]), ctx->args[1] } };
 
-	return sys_op_begin(ctx, FL_HOOK_SYS_FTRUNCATE, FL_OP_TRUNCATE, &a);
+	return GUARDED(sys_op_begin(ctx, FL_HOOK_SYS_FTRUNCATE, FL_OP_TRUNCATE, &a));
 }
 
 SEC("tracepoint/syscalls/sys_enter_fallocate")
@@ -1253,7 +1323,7 @@ int tp_sys_enter_fallocate(struct trace_event_raw_sys_enter *ctx)
 {
 	struct fl_args a = { .a = { (__u64)fd_inode(ctx->args[0]), ctx->args[2], ctx->args[3] } };
 
-	return sys_op_begin(ctx, FL_HOOK_SYS_FALLOCATE, fl_fallocate_op(ctx->args[1]), &a);
+	return GUARDED(sys_op_begin(ctx, FL_HOOK_SYS_FALLOCATE, fl_fallocate_op(ctx->args[1]), &a));
 }
 
 SEC("tracepoint/syscalls/sys_enter_open")
@@ -1263,7 +1333,7 @@ int tp_sys_enter_open(struct trace_event_raw_sys_enter *ctx)
 
 	if (!(ctx->args[1] & FL_O_TRUNC))
 		return 0;
-	return sys_op_begin(ctx, FL_HOOK_SYS_OPEN, FL_OP_OTRUNC, &a);
+	return GUARDED(sys_op_begin(ctx, FL_HOOK_SYS_OPEN, FL_OP_OTRUNC, &a));
 }
 
 SEC("tracepoint/syscalls/sys_enter_openat")
@@ -1273,7 +1343,7 @@ int tp_sys_enter_openat(struct trace_event_raw_sys_enter *ctx)
 
 	if (!(ctx->args[2] & FL_O_TRUNC))
 		return 0;
-	return sys_op_begin(ctx, FL_HOOK_SYS_OPENAT, FL_OP_OTRUNC, &a);
+	return GUARDED(sys_op_begin(ctx, FL_HOOK_SYS_OPENAT, FL_OP_OTRUNC, &a));
 }
 
 /* Syscall exits end the op whatever nested hooks did not balance. */
@@ -1300,31 +1370,31 @@ static __noinline int sys_op_end(void *ctx, enum fl_hook hook, long ret, bool op
 SEC("tracepoint/syscalls/sys_exit_truncate")
 int tp_sys_exit_truncate(struct trace_event_raw_sys_exit *ctx)
 {
-	return sys_op_end(ctx, FL_HOOK_SYS_TRUNCATE, ctx->ret, false);
+	return GUARDED(sys_op_end(ctx, FL_HOOK_SYS_TRUNCATE, ctx->ret, false));
 }
 
 SEC("tracepoint/syscalls/sys_exit_ftruncate")
 int tp_sys_exit_ftruncate(struct trace_event_raw_sys_exit *ctx)
 {
-	return sys_op_end(ctx, FL_HOOK_SYS_FTRUNCATE, ctx->ret, false);
+	return GUARDED(sys_op_end(ctx, FL_HOOK_SYS_FTRUNCATE, ctx->ret, false));
 }
 
 SEC("tracepoint/syscalls/sys_exit_fallocate")
 int tp_sys_exit_fallocate(struct trace_event_raw_sys_exit *ctx)
 {
-	return sys_op_end(ctx, FL_HOOK_SYS_FALLOCATE, ctx->ret, false);
+	return GUARDED(sys_op_end(ctx, FL_HOOK_SYS_FALLOCATE, ctx->ret, false));
 }
 
 SEC("tracepoint/syscalls/sys_exit_open")
 int tp_sys_exit_open(struct trace_event_raw_sys_exit *ctx)
 {
-	return sys_op_end(ctx, FL_HOOK_SYS_OPEN, ctx->ret, true);
+	return GUARDED(sys_op_end(ctx, FL_HOOK_SYS_OPEN, ctx->ret, true));
 }
 
 SEC("tracepoint/syscalls/sys_exit_openat")
 int tp_sys_exit_openat(struct trace_event_raw_sys_exit *ctx)
 {
-	return sys_op_end(ctx, FL_HOOK_SYS_OPENAT, ctx->ret, true);
+	return GUARDED(sys_op_end(ctx, FL_HOOK_SYS_OPENAT, ctx->ret, true));
 }
 
 /* ---- programs that are never attached: run with BPF_PROG_TEST_RUN ---- */

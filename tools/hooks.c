@@ -395,6 +395,9 @@ void fl_plan_build(struct fl_plan *p, const struct fl_kbtf *k, const struct fl_k
 	kernel_version(&major, &minor);
 	idx = fl_kbtf_func_param(k, "fuse_do_setattr", "dentry");
 	p->setattr_dentry_arg = idx >= 0 ? idx : (major > 6 || (major == 6 && minor >= 9)) ? 1 : 0;
+	p->preempt_guard = fl_kbtf_func_exists(k, "bpf_preempt_disable") &&
+			   fl_kbtf_func_exists(k, "bpf_preempt_enable");
+	p->misses_counted = fl_kbtf_member_exists(k, "bpf_prog_info", "recursion_misses") == 1;
 
 	plan_coverage(p);
 }

@@ -97,6 +97,10 @@ struct fl_log {
 	uint64_t counters[FL_CTR__COUNT];
 	uint64_t vio_total[FL_VIO__COUNT];
 	uint64_t vio_all;
+	/* program runs the kernel skipped ("missed"), and whether it counts them */
+	uint64_t missed;
+	bool misses_counted;
+	char missed_hooks[256];		/* "hook N, ..." */
 	/* evidence problems that could hide a violation (gate: exit 2) */
 	bool incomplete;
 	char incomplete_reason[512];

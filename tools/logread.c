@@ -370,6 +370,44 @@ static void observe(struct fl_log *log)
 	fl_text_printable(log->nothing_reason);
 }
 
+/*
+ * The trailer's "missed": {"counted": bool, "total": N, "hooks": {hook: N}},
+ * the runs the kernel skipped. NULL if well formed, else what is wrong.
+ */
+static const char *check_missed(struct fl_log *log, json_t *m)
+{
+	const char *name;
+	uint64_t sum = 0;
+	json_t *v;
+
+	if (!json_is_object(m))
+		return "missing or not an object";
+	if (!json_is_boolean(json_object_get(m, "counted")))
+		return "'counted' missing or not a boolean";
+	if (!is_uint(json_object_get(m, "total")))
+		return "'total' missing or negative";
+	if (!json_is_object(json_object_get(m, "hooks")))
+		return "'hooks' missing or not an object";
+	log->misses_counted = json_is_true(json_object_get(m, "counted"));
+	log->missed = json_integer_value(json_object_get(m, "total"));
+	log->missed_hooks[0] = '\0';
+	json_object_foreach(json_object_get(m, "hooks"), name, v) {
+		size_t used = strlen(log->missed_hooks);
+
+		if (fl_hook_from_name(name) < 0)
+			return "a hook faultline does not have";
+		if (!is_uint(v))
+			return "a hook's count is not a count";
+		sum += json_integer_value(v);
+		snprintf(log->missed_hooks + used, sizeof(log->missed_hooks) - used, "%s%s %llu",
+			 used ? ", " : "", name, (unsigned long long)json_integer_value(v));
+	}
+	if (sum > log->missed)
+		return "the hooks' counts exceed 'total'";
+	fl_text_printable(log->missed_hooks);
+	return NULL;
+}
+
 static int check_trailer(struct fl_log *log, uint64_t line, json_t *o)
 {
 	json_t *ctr = json_object_get(o, "counters"), *vio = json_object_get(o, "violations");
@@ -432,6 +470,16 @@ static int check_trailer(struct fl_log *log, uint64_t line, json_t *o)
 	if (log->counters[FL_CTR_MAP_FULL])
 		incomplete(log, "%llu in-flight states not stored (map full)",
 			   (unsigned long long)log->counters[FL_CTR_MAP_FULL]);
+	why = check_missed(log, json_object_get(o, "missed"));
+	if (why)
+		return fail(log, line, "trailer 'missed': %s", why);
+	if (log->missed)
+		incomplete(log, "the kernel skipped %llu runs of faultline's programs (%s): a fault, "
+			   "teardown or layout break may be unseen", (unsigned long long)log->missed,
+			   log->missed_hooks);
+	if (log->counters[FL_CTR_UNBALANCED])
+		incomplete(log, "%llu begins or ends missing from their pairs: the kernel skipped "
+			   "a program run", (unsigned long long)log->counters[FL_CTR_UNBALANCED]);
 	if (json_is_object(imap) && is_uint(json_object_get(imap, "max")) &&
 	    json_integer_value(json_object_get(imap, "max")) > 0 &&
 	    json_integer_value(json_object_get(imap, "entries")) >=

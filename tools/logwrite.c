@@ -162,12 +162,14 @@ json_t *fl_json_plan(const struct fl_plan *plan)
 		json_object_set_new(inv, fl_inv_name(i),
 				    json_pack("{s:s, s:s}", "status", fl_coverage_name(plan->cov[i]),
 					      "why", plan->cov_reason[i]));
-	return json_pack("{s:s, s:s, s:b, s:s, s:s, s:o, s:o}",
+	return json_pack("{s:s, s:s, s:b, s:s, s:s, s:b, s:b, s:o, s:o}",
 			 "lock_layout", fl_layout_name(plan->layout),
 			 "lock_detail", plan->layout_detail,
 			 "btf", plan->btf,
 			 "fentry", plan->fentry_status[0] ? plan->fentry_status : "available",
 			 "kprobe", plan->kprobe_status[0] ? plan->kprobe_status : "available",
+			 "preempt_guard", plan->preempt_guard,
+			 "misses_counted", plan->misses_counted,
 			 "hooks", hooks, "invariants", inv);
 }
 
@@ -487,6 +489,16 @@ json_t *fl_json_trailer(const struct fl_session_stats *st, const struct fl_log_w
 			    "violations", json_u64(w->violations), "events", json_u64(w->events)));
 	json_object_set_new(t, "inflight_at_exit", json_pack("{s:o, s:o}",
 			    "faults", json_u64(st->inflight_faults), "ops", json_u64(st->inflight_ops)));
+	{
+		json_t *by_hook = json_object();
+
+		for (int h = 0; h < FL_HOOK__COUNT; h++)
+			if (st->hook_missed[h])
+				json_object_set_new(by_hook, fl_hook_name(h), json_u64(st->hook_missed[h]));
+		json_object_set_new(t, "missed", json_pack("{s:b, s:o, s:o}",
+				    "counted", st->misses_counted, "total", json_u64(st->missed),
+				    "hooks", by_hook));
+	}
 	json_object_set_new(t, "inode_map", json_pack("{s:o, s:o}",
 			    "entries", json_u64(st->inode_entries), "max", json_u64(st->inode_max)));
 	json_object_set_new(t, "recorder", json_pack("{s:o, s:o, s:o, s:o}",

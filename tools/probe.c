@@ -32,6 +32,12 @@ static void print_human(const struct fl_plan *plan, const struct fl_kbtf *k, con
 	printf("lock layout  %s: %s\n", fl_layout_name(plan->layout), plan->layout_detail);
 	printf("fentry       %s\n", plan->fentry_status[0] ? plan->fentry_status : "available");
 	printf("kprobe       %s\n", plan->kprobe_status[0] ? plan->kprobe_status : "available");
+	printf("preemption   %s\n", plan->preempt_guard ?
+	       "off while a program runs (bpf_preempt_disable)" :
+	       "left as the kernel runs programs (no bpf_preempt_disable before 6.10)");
+	printf("missed runs  %s\n", plan->misses_counted ?
+	       "counted by the kernel (bpf_prog_info.recursion_misses)" :
+	       "not counted by this kernel (before 5.12); unpaired begins and ends are");
 	printf("loaded       %s\n", loaded ? "yes: every hook below was loaded and attached" :
 	       "no: not root, the plan was not loaded and attached");
 	printf("\nhooks\n");
@@ -64,6 +70,7 @@ static bool verify(struct fl_plan *plan, const struct fl_kbtf *kbtf)
 		return false;
 	}
 	fl_session_finish(s, &st);
+	plan->misses_counted = st.misses_counted;	/* as the loaded programs said */
 	fl_session_stats_free(&st);
 	fl_session_free(s);
 	return true;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,8 @@
 struct fl_session {
 	struct faultline_bpf *skel;
 	struct bpf_link *links[MAX_LINKS];
+	struct bpf_program *link_prog[MAX_LINKS];	/* the program of links[i] */
+	int link_hook[MAX_LINKS];			/* its hook, -1 for housekeeping */
 	int n_links;
 	struct ring_buffer *rb;
 	struct fl_sink sink;
@@ -240,6 +243,7 @@ static int set_config(struct fl_session *s, const struct fl_plan *plan,
 	rd->cfg_fault_entry_hooks = fl_plan_fault_names(plan);
 	rd->cfg_layout_check = fl_plan_layout_check(plan);
 	rd->cfg_setattr_dentry_arg = plan->setattr_dentry_arg;
+	rd->cfg_preempt_guard = plan->preempt_guard;
 
 	if ((o->events_ring_bytes && !ring_size_ok(o->events_ring_bytes)) ||
 	    (o->violations_ring_bytes && !ring_size_ok(o->violations_ring_bytes)))
@@ -393,6 +397,8 @@ static int attach_hook(struct fl_session *s, enum fl_hook h, const struct fl_hoo
 				bpf_link__destroy(s->links[--s->n_links]);
 			return -e;
 		}
+		s->link_prog[s->n_links] = p[i];
+		s->link_hook[s->n_links] = h;
 		s->links[s->n_links++] = link;
 	}
 	return 0;
@@ -447,6 +453,8 @@ struct fl_session *fl_session_start(struct fl_plan *plan, const struct fl_kbtf *
 	 */
 	link = s->n_links < MAX_LINKS ? bpf_program__attach(s->skel->progs.tp_task_exit) : NULL;
 	if (link) {
+		s->link_prog[s->n_links] = s->skel->progs.tp_task_exit;
+		s->link_hook[s->n_links] = -1;
 		s->links[s->n_links++] = link;
 	} else if (s->sink.warn) {
 		char msg[200];
@@ -454,6 +462,13 @@ struct fl_session *fl_session_start(struct fl_plan *plan, const struct fl_kbtf *
 		snprintf(msg, sizeof(msg), "cannot attach to sched:sched_process_exit (%s): "
 			 "fault state of exited tasks is kept until the end", strerror(errno));
 		s->sink.warn(s->sink.ctx, msg);
+	}
+	/* from now on a begin or end found missing was skipped by the kernel */
+	{
+		struct timespec now;
+
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		s->skel->bss->attach_done_ns = (uint64_t)now.tv_sec * 1000000000ULL + now.tv_nsec;
 	}
 	return s;
 fail:
@@ -584,11 +599,38 @@ static void read_prog_stats(struct fl_session *s, struct fl_session_stats *st)
 	}
 }
 
+/*
+ * The runs of each attached program the kernel skipped (its recursion guard:
+ * the program was already running on that CPU, preempted or interrupted),
+ * from bpf_prog_info.recursion_misses. A kernel whose bpf_prog_info ends
+ * before that field (before 5.12) cannot say: misses_counted stays false.
+ */
+static void read_missed(struct fl_session *s, struct fl_session_stats *st)
+{
+	st->misses_counted = s->n_links > 0;
+	for (int i = 0; i < s->n_links; i++) {
+		struct bpf_prog_info info = { 0 };
+		__u32 len = sizeof(info);
+		int fd = bpf_program__fd(s->link_prog[i]);
+
+		if (fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &len) ||
+		    len < offsetof(struct bpf_prog_info, recursion_misses) +
+			  sizeof(info.recursion_misses)) {
+			st->misses_counted = false;
+			continue;
+		}
+		st->missed += info.recursion_misses;
+		if (s->link_hook[i] >= 0)
+			st->hook_missed[s->link_hook[i]] += info.recursion_misses;
+	}
+}
+
 void fl_session_finish(struct fl_session *s, struct fl_session_stats *st)
 {
 	memset(st, 0, sizeof(*st));
 	if (s->stats_fd >= 0)
 		read_prog_stats(s, st);
+	read_missed(s, st);
 	for (int i = 0; i < s->n_links; i++)
 		bpf_link__destroy(s->links[i]);
 	s->n_links = 0;
@@ -622,7 +664,7 @@ void fl_session_free(struct fl_session *s)
 uint64_t fl_session_lost(const struct fl_session_stats *st)
 {
 	return st->counters[FL_CTR_EVENTS_LOST] + st->counters[FL_CTR_VIOLATIONS_LOST] +
-	       st->counters[FL_CTR_MAP_FULL];
+	       st->counters[FL_CTR_MAP_FULL] + st->counters[FL_CTR_UNBALANCED] + st->missed;
 }
 
 void fl_session_summary(const struct fl_session_stats *st, char *buf, size_t len)

@@ -62,6 +62,10 @@ struct fl_session_stats {
 	uint64_t ring_events_seen;
 	struct fl_prog_stat *prog_stats;	/* malloc'd, with opts.prog_stats */
 	size_t n_prog_stats;
+	/* program runs the kernel skipped (recursion guard), if it counts them */
+	bool misses_counted;
+	uint64_t missed;
+	uint64_t hook_missed[FL_HOOK__COUNT];
 };
 
 struct fl_session;
@@ -86,7 +90,10 @@ void fl_session_counters(struct fl_session *s, struct fl_session_stats *stats);
 void fl_session_finish(struct fl_session *s, struct fl_session_stats *stats);
 void fl_session_free(struct fl_session *s);
 void fl_session_stats_free(struct fl_session_stats *stats);
-/* Evidence lost: events, violation records, in-flight states that did not fit. */
+/*
+ * Evidence lost: events, violation records, in-flight states that did not
+ * fit, program runs the kernel skipped and begins or ends found missing.
+ */
 uint64_t fl_session_lost(const struct fl_session_stats *st);
 /* "N faults, N operations, N violations, N lost" */
 void fl_session_summary(const struct fl_session_stats *st, char *buf, size_t len);

@@ -235,6 +235,8 @@ enum fl_event_kind {
 	X(FILTERED_NOT_DAX, "filtered_not_dax")					\
 	X(LOCK_UNKNOWN, "lock_unknown")	/* lock unreadable where a rule needed it */	\
 	X(UNMATCHED_END, "unmatched_end")	/* an end without its begin */	\
+	/* a begin or end the kernel skipped, found by the pairing: evidence lost */	\
+	X(UNBALANCED, "unbalanced")						\
 	X(OPS_INODE_UNKNOWN, "ops_inode_unknown") /* ops no hook could name */	\
 	/* evidence, on DAX inodes only */					\
 	X(DAX_FAULTS_LOCK_READ, "dax_faults_lock_read")		/* I1, I3 */	\
