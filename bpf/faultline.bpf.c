@@ -52,15 +52,17 @@ extern void bpf_preempt_disable(void) __weak __ksym;
 extern void bpf_preempt_enable(void) __weak __ksym;
 
 /*
- * Run a program's body with preemption off. Tracepoints run their BPF
- * programs preemptible since 7.0 (syscall tracepoints are faultable, the
- * others run under SRCU), as fentry programs are on PREEMPT_LAZY and
- * PREEMPT_RT kernels. A program preempted mid-run costs twice: every other
- * run of it on that CPU meanwhile is skipped (the per-program recursion
- * guard; the kernel counts them in recursion_misses, which userspace reads),
- * and the per-CPU scratch and stats maps are shared with whatever program
- * runs next there. With the guard only the few instructions around the
- * program stay preemptible. kprobe programs always run with preemption off.
+ * Run a program's body with preemption off. Recent kernels (Debian's 7.x,
+ * PREEMPT_LAZY) run tracepoint programs preemptible (syscall tracepoints are
+ * faultable, the others run under SRCU), as fentry programs are there and on
+ * PREEMPT_RT kernels. The per-CPU scratch and stats maps are shared with
+ * whatever program runs next on the CPU, so a body must not be preempted.
+ * The guard does not stop the kernel skipping runs: a program preempted
+ * before the kfunc, or at the preempt_enable() inside bpf_preempt_enable(),
+ * still holds its per-program recursion guard, and every other run of it on
+ * that CPU meanwhile is skipped (counted in recursion_misses, which userspace
+ * reads). TP_PROGS() below makes those up for tracepoints. kprobe programs
+ * always run with preemption off.
  */
 #define GUARDED(body) ({						\
 	int __ret;							\
@@ -72,6 +74,25 @@ extern void bpf_preempt_enable(void) __weak __ksym;
 		bpf_preempt_enable();					\
 	__ret;								\
 })
+
+/*
+ * A tracepoint's program and its spares: FL_TP_COPIES programs with one body,
+ * attached to one tracepoint in order. A run the kernel skips (the program
+ * was preempted on this CPU in another task's run) is made up by the next
+ * copy, and only one copy does a hit's work: take_turn() tells a copy whether
+ * the hit is still its task's to handle.
+ */
+#define TP_COPY(sec, prog, body, ctx_t, hook, end, copy)			\
+SEC(sec)									\
+int prog(ctx_t ctx)								\
+{										\
+	return GUARDED(take_turn(hook, end, copy) ? body(ctx) : 0);		\
+}
+#define TP_PROGS(sec, prog, body, ctx_t, hook, end)				\
+	TP_COPY(sec, prog, body, ctx_t, hook, end, 1)				\
+	TP_COPY(sec, prog##_2, body, ctx_t, hook, end, 2)			\
+	TP_COPY(sec, prog##_3, body, ctx_t, hook, end, 3)
+_Static_assert(FL_TP_COPIES == 3, "TP_PROGS defines FL_TP_COPIES copies");
 
 #define ATTR_SIZE		(1 << 3)
 #define ATTR_OPEN		(1 << 15)
@@ -635,6 +656,28 @@ static __noinline int fault_entry_end(void *ctx, enum fl_hook hook, long ret)
 	return 0;
 }
 
+/* Per task: the copy that last ran, for each tracepoint (hook * 2 + end). */
+struct fl_turns {
+	__u8 last[FL_TP_SLOTS];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u32);
+	__type(value, struct fl_turns);
+} turns SEC(".maps");
+
+/* Per tracepoint: the first copy's runs and the hits a copy handled. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, FL_TP_SLOTS);
+	__type(key, __u32);
+	__type(value, struct fl_turn_stat);
+} turn_stats SEC(".maps");
+
+static const struct fl_turns no_turns;
+
 /* A task's fault entries go with it (classic tracepoint: 5.10 and on). */
 SEC("tracepoint/sched/sched_process_exit")
 int tp_task_exit(void *ctx)
@@ -643,6 +686,7 @@ int tp_task_exit(void *ctx)
 
 	bpf_map_delete_elem(&faults, &tid);
 	bpf_map_delete_elem(&fault_entries, &tid);
+	bpf_map_delete_elem(&turns, &tid);
 	return 0;
 }
 
@@ -1178,38 +1222,85 @@ FUNC_HOOK(dax_layout_busy_page_range, FL_HOOK_DAX_LAYOUT_BUSY_PAGE_RANGE, ARGS_3
 FUNC_HOOK(dax_layout_busy_page, FL_HOOK_DAX_LAYOUT_BUSY_PAGE, ARGS_1, on_busy_page, op_exit)
 FUNC_HOOK(dax_break_layout, FL_HOOK_DAX_BREAK_LAYOUT, ARGS_3, on_break_layout, op_exit)
 
+/* ---- tracepoint copies ---- */
+
+/*
+ * Whether copy @copy (1-based) of the @end (0 begin, 1 end) tracepoint of
+ * @hook handles this hit. A task runs a hit's copies in order, so a copy
+ * numbered above the last that ran for the task belongs to the same hit, one
+ * at or below it to a new hit: the first copy that runs for a hit takes it.
+ * Every hit is run or skipped by copy 1, so userspace's lost hits are copy
+ * 1's runs plus its skipped runs minus the hits taken. Without a turn entry
+ * (the map full) only copy 1 works, and its skipped runs stay lost.
+ */
+static __always_inline bool take_turn(enum fl_hook hook, int end, int copy)
+{
+	__u32 tid = current_tid(), slot = hook * 2 + end;
+	struct fl_turn_stat *ts;
+	struct fl_turns *t;
+	bool mine;
+
+	if (slot >= FL_TP_SLOTS)
+		return false;
+	t = bpf_map_lookup_elem(&turns, &tid);
+	if (!t)
+		t = bpf_map_try_init(&turns, &tid, &no_turns);
+	if (t) {
+		__u8 last = t->last[slot];
+
+		mine = !last || copy <= last;
+		t->last[slot] = copy;
+	} else {
+		mine = copy == 1;
+	}
+	ts = bpf_map_lookup_elem(&turn_stats, &slot);
+	if (ts) {
+		ts->runs += copy == 1;
+		ts->taken += mine;
+	}
+	return mine;
+}
+
 /* ---- fault side programs: fs_dax tracepoints (every mode) ---- */
 
-SEC("tp_btf/dax_pte_fault")
-int BPF_PROG(tp_dax_pte_fault, struct inode *inode, struct vm_fault *vmf, int result)
+static __always_inline int dax_pte_fault(__u64 *ctx)
 {
-	return GUARDED((fault_begin(FL_HOOK_DAX_PTE_FAULT, inode, vmf, 0), 0));
+	fault_begin(FL_HOOK_DAX_PTE_FAULT, (void *)ctx[0], (void *)ctx[1], 0);
+	return 0;
 }
+TP_PROGS("tp_btf/dax_pte_fault", tp_dax_pte_fault, dax_pte_fault, __u64 *,
+	 FL_HOOK_DAX_PTE_FAULT, 0)
 
-SEC("tp_btf/dax_pte_fault_done")
-int BPF_PROG(tp_dax_pte_fault_done, struct inode *inode, struct vm_fault *vmf, int result)
+static __always_inline int dax_pte_fault_done(__u64 *ctx)
 {
-	return GUARDED((fault_end(ctx, FL_HOOK_DAX_PTE_FAULT, result), 0));
+	fault_end(ctx, FL_HOOK_DAX_PTE_FAULT, (int)ctx[2]);
+	return 0;
 }
+TP_PROGS("tp_btf/dax_pte_fault_done", tp_dax_pte_fault_done, dax_pte_fault_done, __u64 *,
+	 FL_HOOK_DAX_PTE_FAULT, 1)
 
-SEC("tp_btf/dax_pmd_fault")
-int BPF_PROG(tp_dax_pmd_fault, struct inode *inode, struct vm_fault *vmf, unsigned long max_pgoff,
-	     int result)
+/* (inode, vmf, max_pgoff, result) */
+static __always_inline int dax_pmd_fault(__u64 *ctx)
 {
-	return GUARDED((fault_begin(FL_HOOK_DAX_PMD_FAULT, inode, vmf, 9), 0));
+	fault_begin(FL_HOOK_DAX_PMD_FAULT, (void *)ctx[0], (void *)ctx[1], 9);
+	return 0;
 }
+TP_PROGS("tp_btf/dax_pmd_fault", tp_dax_pmd_fault, dax_pmd_fault, __u64 *,
+	 FL_HOOK_DAX_PMD_FAULT, 0)
 
-SEC("tp_btf/dax_pmd_fault_done")
-int BPF_PROG(tp_dax_pmd_fault_done, struct inode *inode, struct vm_fault *vmf,
-	     unsigned long max_pgoff, int result)
+static __always_inline int dax_pmd_fault_done(__u64 *ctx)
 {
-	return GUARDED((fault_end(ctx, FL_HOOK_DAX_PMD_FAULT, result), 0));
+	fault_end(ctx, FL_HOOK_DAX_PMD_FAULT, (int)ctx[3]);
+	return 0;
 }
+TP_PROGS("tp_btf/dax_pmd_fault_done", tp_dax_pmd_fault_done, dax_pmd_fault_done, __u64 *,
+	 FL_HOOK_DAX_PMD_FAULT, 1)
 
 /* ---- FUSE request tracepoints: a point inside setattr/fallocate/open ---- */
 
-static __always_inline int fuse_request_send(void *ctx, struct fuse_req___fl *req)
+static __always_inline int fuse_request_send(__u64 *ctx)
 {
+	struct fuse_req___fl *req = (void *)ctx[0];
 	/* a direct BTF load: a probe read would double the cost of every FUSE request */
 	__u32 opcode = req->in.h.opcode, tid;
 	struct fl_op_state *st;
@@ -1242,14 +1333,12 @@ static __always_inline int fuse_request_send(void *ctx, struct fuse_req___fl *re
 			   st->side.end);
 }
 
-SEC("tp_btf/fuse_request_send")
-int BPF_PROG(tp_fuse_request_send, struct fuse_req___fl *req)
-{
-	return GUARDED(fuse_request_send(ctx, req));
-}
+TP_PROGS("tp_btf/fuse_request_send", tp_fuse_request_send, fuse_request_send, __u64 *,
+	 FL_HOOK_FUSE_REQUEST, 0)
 
-static __always_inline int fuse_request_end(struct fuse_req___fl *req)
+static __always_inline int fuse_request_end(__u64 *ctx)
 {
+	struct fuse_req___fl *req = (void *)ctx[0];
 	__u32 opcode = req->in.h.opcode, tid, dev;
 	struct fl_op_state *st;
 	void *out;
@@ -1273,11 +1362,8 @@ static __always_inline int fuse_request_end(struct fuse_req___fl *req)
 	return 0;
 }
 
-SEC("tp_btf/fuse_request_end")
-int BPF_PROG(tp_fuse_request_end, struct fuse_req___fl *req)
-{
-	return GUARDED(fuse_request_end(req));
-}
+TP_PROGS("tp_btf/fuse_request_end", tp_fuse_request_end, fuse_request_end, __u64 *,
+	 FL_HOOK_FUSE_REQUEST, 1)
 
 /* ---- syscall tracepoints: the operation's interval when nothing finer exists ---- */
 
@@ -1302,49 +1388,54 @@ static __noinline int sys_op_begin(void *ctx, enum fl_hook hook, enum fl_op op,
 	return 0;
 }
 
-SEC("tracepoint/syscalls/sys_enter_truncate")
-int tp_sys_enter_truncate(struct trace_event_raw_sys_enter *ctx)
+static __always_inline int sys_enter_truncate(struct trace_event_raw_sys_enter *ctx)
 {
 	struct fl_args a = { .a = { 0, ctx->args[1] } };
 
-	return GUARDED(sys_op_begin(ctx, FL_HOOK_SYS_TRUNCATE, FL_OP_TRUNCATE, &a));
+	return sys_op_begin(ctx, FL_HOOK_SYS_TRUNCATE, FL_OP_TRUNCATE, &a);
 }
+TP_PROGS("tracepoint/syscalls/sys_enter_truncate", tp_sys_enter_truncate, sys_enter_truncate,
+	 struct trace_event_raw_sys_enter *, FL_HOOK_SYS_TRUNCATE, 0)
 
-SEC("tracepoint/syscalls/sys_enter_ftruncate")
-int tp_sys_enter_ftruncate(struct trace_event_raw_sys_enter *ctx)
+static __always_inline int sys_enter_ftruncate(struct trace_event_raw_sys_enter *ctx)
 {
 	struct fl_args a = { .a = { (__u64)fd_inode(ctx->args[0]), ctx->args[1] } };
 
-	return GUARDED(sys_op_begin(ctx, FL_HOOK_SYS_FTRUNCATE, FL_OP_TRUNCATE, &a));
+	return sys_op_begin(ctx, FL_HOOK_SYS_FTRUNCATE, FL_OP_TRUNCATE, &a);
 }
+TP_PROGS("tracepoint/syscalls/sys_enter_ftruncate", tp_sys_enter_ftruncate, sys_enter_ftruncate,
+	 struct trace_event_raw_sys_enter *, FL_HOOK_SYS_FTRUNCATE, 0)
 
-SEC("tracepoint/syscalls/sys_enter_fallocate")
-int tp_sys_enter_fallocate(struct trace_event_raw_sys_enter *ctx)
+static __always_inline int sys_enter_fallocate(struct trace_event_raw_sys_enter *ctx)
 {
 	struct fl_args a = { .a = { (__u64)fd_inode(ctx->args[0]), ctx->args[2], ctx->args[3] } };
 
-	return GUARDED(sys_op_begin(ctx, FL_HOOK_SYS_FALLOCATE, fl_fallocate_op(ctx->args[1]), &a));
+	return sys_op_begin(ctx, FL_HOOK_SYS_FALLOCATE, fl_fallocate_op(ctx->args[1]), &a);
 }
+TP_PROGS("tracepoint/syscalls/sys_enter_fallocate", tp_sys_enter_fallocate, sys_enter_fallocate,
+	 struct trace_event_raw_sys_enter *, FL_HOOK_SYS_FALLOCATE, 0)
 
-SEC("tracepoint/syscalls/sys_enter_open")
-int tp_sys_enter_open(struct trace_event_raw_sys_enter *ctx)
+static __always_inline int sys_enter_open(struct trace_event_raw_sys_enter *ctx)
 {
 	struct fl_args a = {};
 
 	if (!(ctx->args[1] & FL_O_TRUNC))
 		return 0;
-	return GUARDED(sys_op_begin(ctx, FL_HOOK_SYS_OPEN, FL_OP_OTRUNC, &a));
+	return sys_op_begin(ctx, FL_HOOK_SYS_OPEN, FL_OP_OTRUNC, &a);
 }
+TP_PROGS("tracepoint/syscalls/sys_enter_open", tp_sys_enter_open, sys_enter_open,
+	 struct trace_event_raw_sys_enter *, FL_HOOK_SYS_OPEN, 0)
 
-SEC("tracepoint/syscalls/sys_enter_openat")
-int tp_sys_enter_openat(struct trace_event_raw_sys_enter *ctx)
+static __always_inline int sys_enter_openat(struct trace_event_raw_sys_enter *ctx)
 {
 	struct fl_args a = {};
 
 	if (!(ctx->args[2] & FL_O_TRUNC))
 		return 0;
-	return GUARDED(sys_op_begin(ctx, FL_HOOK_SYS_OPENAT, FL_OP_OTRUNC, &a));
+	return sys_op_begin(ctx, FL_HOOK_SYS_OPENAT, FL_OP_OTRUNC, &a);
 }
+TP_PROGS("tracepoint/syscalls/sys_enter_openat", tp_sys_enter_openat, sys_enter_openat,
+	 struct trace_event_raw_sys_enter *, FL_HOOK_SYS_OPENAT, 0)
 
 /* Syscall exits end the op whatever nested hooks did not balance. */
 static __noinline int sys_op_end(void *ctx, enum fl_hook hook, long ret, bool opened)
@@ -1367,35 +1458,40 @@ static __noinline int sys_op_end(void *ctx, enum fl_hook hook, long ret, bool op
 	return op_end(ctx, hook, ret, true);
 }
 
-SEC("tracepoint/syscalls/sys_exit_truncate")
-int tp_sys_exit_truncate(struct trace_event_raw_sys_exit *ctx)
+static __always_inline int sys_exit_truncate(struct trace_event_raw_sys_exit *ctx)
 {
-	return GUARDED(sys_op_end(ctx, FL_HOOK_SYS_TRUNCATE, ctx->ret, false));
+	return sys_op_end(ctx, FL_HOOK_SYS_TRUNCATE, ctx->ret, false);
 }
+TP_PROGS("tracepoint/syscalls/sys_exit_truncate", tp_sys_exit_truncate, sys_exit_truncate,
+	 struct trace_event_raw_sys_exit *, FL_HOOK_SYS_TRUNCATE, 1)
 
-SEC("tracepoint/syscalls/sys_exit_ftruncate")
-int tp_sys_exit_ftruncate(struct trace_event_raw_sys_exit *ctx)
+static __always_inline int sys_exit_ftruncate(struct trace_event_raw_sys_exit *ctx)
 {
-	return GUARDED(sys_op_end(ctx, FL_HOOK_SYS_FTRUNCATE, ctx->ret, false));
+	return sys_op_end(ctx, FL_HOOK_SYS_FTRUNCATE, ctx->ret, false);
 }
+TP_PROGS("tracepoint/syscalls/sys_exit_ftruncate", tp_sys_exit_ftruncate, sys_exit_ftruncate,
+	 struct trace_event_raw_sys_exit *, FL_HOOK_SYS_FTRUNCATE, 1)
 
-SEC("tracepoint/syscalls/sys_exit_fallocate")
-int tp_sys_exit_fallocate(struct trace_event_raw_sys_exit *ctx)
+static __always_inline int sys_exit_fallocate(struct trace_event_raw_sys_exit *ctx)
 {
-	return GUARDED(sys_op_end(ctx, FL_HOOK_SYS_FALLOCATE, ctx->ret, false));
+	return sys_op_end(ctx, FL_HOOK_SYS_FALLOCATE, ctx->ret, false);
 }
+TP_PROGS("tracepoint/syscalls/sys_exit_fallocate", tp_sys_exit_fallocate, sys_exit_fallocate,
+	 struct trace_event_raw_sys_exit *, FL_HOOK_SYS_FALLOCATE, 1)
 
-SEC("tracepoint/syscalls/sys_exit_open")
-int tp_sys_exit_open(struct trace_event_raw_sys_exit *ctx)
+static __always_inline int sys_exit_open(struct trace_event_raw_sys_exit *ctx)
 {
-	return GUARDED(sys_op_end(ctx, FL_HOOK_SYS_OPEN, ctx->ret, true));
+	return sys_op_end(ctx, FL_HOOK_SYS_OPEN, ctx->ret, true);
 }
+TP_PROGS("tracepoint/syscalls/sys_exit_open", tp_sys_exit_open, sys_exit_open,
+	 struct trace_event_raw_sys_exit *, FL_HOOK_SYS_OPEN, 1)
 
-SEC("tracepoint/syscalls/sys_exit_openat")
-int tp_sys_exit_openat(struct trace_event_raw_sys_exit *ctx)
+static __always_inline int sys_exit_openat(struct trace_event_raw_sys_exit *ctx)
 {
-	return GUARDED(sys_op_end(ctx, FL_HOOK_SYS_OPENAT, ctx->ret, true));
+	return sys_op_end(ctx, FL_HOOK_SYS_OPENAT, ctx->ret, true);
 }
+TP_PROGS("tracepoint/syscalls/sys_exit_openat", tp_sys_exit_openat, sys_exit_openat,
+	 struct trace_event_raw_sys_exit *, FL_HOOK_SYS_OPENAT, 1)
 
 /* ---- programs that are never attached: run with BPF_PROG_TEST_RUN ---- */
 

@@ -99,6 +99,7 @@ struct fl_log {
 	uint64_t vio_all;
 	/* program runs the kernel skipped ("missed"), and whether it counts them */
 	uint64_t missed;
+	uint64_t missed_recovered;	/* skipped runs a spare copy made up */
 	bool misses_counted;
 	char missed_hooks[256];		/* "hook N, ..." */
 	/* evidence problems that could hide a violation (gate: exit 2) */

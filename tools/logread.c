@@ -371,8 +371,9 @@ static void observe(struct fl_log *log)
 }
 
 /*
- * The trailer's "missed": {"counted": bool, "total": N, "hooks": {hook: N}},
- * the runs the kernel skipped. NULL if well formed, else what is wrong.
+ * The trailer's "missed": {"counted": bool, "total": N, "hooks": {hook: N},
+ * "recovered": N}, the runs the kernel skipped that no spare copy made up,
+ * and those one did. NULL if well formed, else what is wrong.
  */
 static const char *check_missed(struct fl_log *log, json_t *m)
 {
@@ -388,6 +389,9 @@ static const char *check_missed(struct fl_log *log, json_t *m)
 		return "'total' missing or negative";
 	if (!json_is_object(json_object_get(m, "hooks")))
 		return "'hooks' missing or not an object";
+	if (!is_uint(json_object_get(m, "recovered")))
+		return "'recovered' missing or negative";
+	log->missed_recovered = json_integer_value(json_object_get(m, "recovered"));
 	log->misses_counted = json_is_true(json_object_get(m, "counted"));
 	log->missed = json_integer_value(json_object_get(m, "total"));
 	log->missed_hooks[0] = '\0';

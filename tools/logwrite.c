@@ -495,9 +495,10 @@ json_t *fl_json_trailer(const struct fl_session_stats *st, const struct fl_log_w
 		for (int h = 0; h < FL_HOOK__COUNT; h++)
 			if (st->hook_missed[h])
 				json_object_set_new(by_hook, fl_hook_name(h), json_u64(st->hook_missed[h]));
-		json_object_set_new(t, "missed", json_pack("{s:b, s:o, s:o}",
+		json_object_set_new(t, "missed", json_pack("{s:b, s:o, s:o, s:o}",
 				    "counted", st->misses_counted, "total", json_u64(st->missed),
-				    "hooks", by_hook));
+				    "hooks", by_hook,
+				    "recovered", json_u64(st->missed_recovered)));
 	}
 	json_object_set_new(t, "inode_map", json_pack("{s:o, s:o}",
 			    "entries", json_u64(st->inode_entries), "max", json_u64(st->inode_max)));

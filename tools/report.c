@@ -207,6 +207,7 @@ static json_t *report_json(const struct fl_log *log)
 		      "groups", gs);
 	if (log->incomplete)
 		json_object_set_new(o, "incomplete", json_string(log->incomplete_reason));
+	json_object_set(o, "missed", json_object_get(log->trailer, "missed"));
 	free_groups(groups, ng);
 	return o;
 }
@@ -247,6 +248,9 @@ static void report_one(const struct fl_log *log)
 	       (unsigned long long)log->counters[FL_CTR_TEARDOWNS],
 	       (unsigned long long)log->events);
 	printf("  evidence: %s\n", log->incomplete ? log->incomplete_reason : "complete");
+	if (log->missed_recovered)
+		printf("  skipped runs made up by a tracepoint's spare copy: %llu\n",
+		       (unsigned long long)log->missed_recovered);
 	printf("  violations: %llu", (unsigned long long)log->vio_all);
 	for (int k = 0; k < FL_VIO__COUNT; k++)
 		printf("%s%s %llu", k ? ", " : " (", fl_violation_name(k),

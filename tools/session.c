@@ -15,7 +15,7 @@
 #include "faultline.skel.h"
 
 /* two programs per hook, and the task-exit housekeeping program */
-#define MAX_LINKS (FL_HOOK__COUNT * 2 + 1)
+#define MAX_LINKS (FL_HOOK__COUNT * 2 * FL_TP_COPIES + 1)
 /*
  * Records one poll may deliver. ring_buffer__poll() keeps consuming while
  * records keep coming, so without a budget a flood would keep the recorder
@@ -30,6 +30,8 @@ struct fl_session {
 	struct bpf_link *links[MAX_LINKS];
 	struct bpf_program *link_prog[MAX_LINKS];	/* the program of links[i] */
 	int link_hook[MAX_LINKS];			/* its hook, -1 for housekeeping */
+	int link_end[MAX_LINKS];			/* 0 the hook's begin, 1 its end */
+	int link_copy[MAX_LINKS];			/* tracepoint copy (1-based), else 0 */
 	int n_links;
 	struct ring_buffer *rb;
 	struct fl_sink sink;
@@ -68,30 +70,35 @@ static int on_event(void *ctx, void *data, size_t size)
 }
 
 /*
- * The programs of hook @h in @mode: [0] begin, [1] end. Bound through the
+ * The programs of hook @h in @mode: [0] begin, [1] end; [][0] the program,
+ * [][1...] a tracepoint's spare copies (else NULL). Bound through the
  * skeleton from FL_HOOKS, so a program missing from the BPF object does not
  * compile.
  */
 static void hook_programs(struct faultline_bpf *skel, enum fl_hook h, enum fl_mode mode,
-			  struct bpf_program *out[2])
+			  struct bpf_program *out[2][FL_TP_COPIES])
 {
-	out[0] = out[1] = NULL;
+	memset(out, 0, 2 * sizeof(out[0]));
 	switch (h) {
 #define PROGS_FN(ID, nm, ...)							\
 	case FL_HOOK_##ID:							\
 		if (mode == FL_MODE_FENTRY) {					\
-			out[0] = skel->progs.fe_##nm;				\
-			out[1] = skel->progs.fx_##nm;				\
+			out[0][0] = skel->progs.fe_##nm;			\
+			out[1][0] = skel->progs.fx_##nm;			\
 		} else if (mode == FL_MODE_KPROBE) {				\
-			out[0] = skel->progs.kp_##nm;				\
-			out[1] = skel->progs.kr_##nm;				\
+			out[0][0] = skel->progs.kp_##nm;			\
+			out[1][0] = skel->progs.kr_##nm;			\
 		}								\
 		break;
 #define PROGS_TP(ID, nm, cls, srv, cat, b, e)					\
 	case FL_HOOK_##ID:							\
 		if (mode == FL_MODE_TRACEPOINT) {				\
-			out[0] = skel->progs.tp_##b;				\
-			out[1] = skel->progs.tp_##e;				\
+			struct bpf_program *c[2][FL_TP_COPIES] = {		\
+				{ skel->progs.tp_##b, skel->progs.tp_##b##_2,	\
+				  skel->progs.tp_##b##_3 },			\
+				{ skel->progs.tp_##e, skel->progs.tp_##e##_2,	\
+				  skel->progs.tp_##e##_3 } };			\
+			memcpy(out, c, sizeof(c));				\
 		}								\
 		break;
 	FL_HOOKS(PROGS_FN, PROGS_TP)
@@ -107,11 +114,12 @@ static int program_hook(struct faultline_bpf *skel, const struct bpf_program *p)
 {
 	for (int h = 0; h < FL_HOOK__COUNT; h++) {
 		for (int m = FL_MODE_FENTRY; m < FL_MODE__COUNT; m++) {
-			struct bpf_program *hp[2];
+			struct bpf_program *hp[2][FL_TP_COPIES];
 
 			hook_programs(skel, h, m, hp);
-			if (hp[0] == p || hp[1] == p)
-				return h;
+			for (int i = 0; i < 2 * FL_TP_COPIES; i++)
+				if (hp[i / FL_TP_COPIES][i % FL_TP_COPIES] == p)
+					return h;
 		}
 	}
 	return -1;
@@ -275,15 +283,17 @@ static int set_programs(struct fl_session *s, const struct fl_plan *plan,
 		bpf_program__set_autoload(p, false);
 	for (int h = 0; h < FL_HOOK__COUNT; h++) {
 		const struct fl_hook_plan *hp = &plan->hooks[h];
-		struct bpf_program *progs[2];
+		struct bpf_program *progs[2][FL_TP_COPIES];
 
 		hook_programs(s->skel, h, hp->mode, progs);
-		for (int i = 0; i < 2; i++) {
-			if (!progs[i])
+		for (int i = 0; i < 2 * FL_TP_COPIES; i++) {
+			struct bpf_program *p = progs[i / FL_TP_COPIES][i % FL_TP_COPIES];
+
+			if (!p)
 				continue;
-			bpf_program__set_autoload(progs[i], true);
+			bpf_program__set_autoload(p, true);
 			if (hp->mode == FL_MODE_FENTRY &&
-			    bpf_program__set_attach_target(progs[i], 0, hp->target))
+			    bpf_program__set_attach_target(p, 0, hp->target))
 				return -errno;
 		}
 	}
@@ -362,7 +372,7 @@ static int load(struct fl_session *s, struct fl_plan *plan, const struct fl_kbtf
 static int attach_hook(struct fl_session *s, enum fl_hook h, const struct fl_hook_plan *hp,
 		       char *why, size_t len)
 {
-	struct bpf_program *p[2];
+	struct bpf_program *p[2][FL_TP_COPIES];
 	int first = s->n_links;
 
 	hook_programs(s->skel, h, hp->mode, p);
@@ -374,31 +384,35 @@ static int attach_hook(struct fl_session *s, enum fl_hook h, const struct fl_hoo
 	 * program took after it ended there ("truncate_pagecache+0x1,
 	 * kretprobe_trampoline"). Attached second, the entry program runs first.
 	 */
-	for (int k = 0; k < 2; k++) {
-		int i = hp->mode == FL_MODE_KPROBE ? 1 - k : k;
+	for (int k = 0; k < 2 * FL_TP_COPIES; k++) {
+		int i = hp->mode == FL_MODE_KPROBE ? 1 - k / FL_TP_COPIES : k / FL_TP_COPIES;
+		int c = k % FL_TP_COPIES;
+		struct bpf_program *prog = p[i][c];
 		struct bpf_link *link;
 
-		if (!p[i])
+		if (!prog)
 			continue;
 		if (s->n_links >= MAX_LINKS) {
 			snprintf(why, len, "too many programs to attach (%d)", MAX_LINKS);
 			return -E2BIG;
 		}
 		if (hp->mode == FL_MODE_KPROBE)
-			link = bpf_program__attach_kprobe(p[i], i == 1, hp->target);
+			link = bpf_program__attach_kprobe(prog, i == 1, hp->target);
 		else
-			link = bpf_program__attach(p[i]);
+			link = bpf_program__attach(prog);
 		if (!link) {
 			int e = errno;
 
 			snprintf(why, len, "%s: cannot attach %s to %s: %s", fl_mode_name(hp->mode),
-				 bpf_program__name(p[i]), hp->target, strerror(e));
+				 bpf_program__name(prog), hp->target, strerror(e));
 			while (s->n_links > first)
 				bpf_link__destroy(s->links[--s->n_links]);
 			return -e;
 		}
-		s->link_prog[s->n_links] = p[i];
+		s->link_prog[s->n_links] = prog;
 		s->link_hook[s->n_links] = h;
+		s->link_end[s->n_links] = i;
+		s->link_copy[s->n_links] = hp->mode == FL_MODE_TRACEPOINT ? c + 1 : 0;
 		s->links[s->n_links++] = link;
 	}
 	return 0;
@@ -455,6 +469,7 @@ struct fl_session *fl_session_start(struct fl_plan *plan, const struct fl_kbtf *
 	if (link) {
 		s->link_prog[s->n_links] = s->skel->progs.tp_task_exit;
 		s->link_hook[s->n_links] = -1;
+		s->link_copy[s->n_links] = 0;
 		s->links[s->n_links++] = link;
 	} else if (s->sink.warn) {
 		char msg[200];
@@ -599,11 +614,37 @@ static void read_prog_stats(struct fl_session *s, struct fl_session_stats *st)
 	}
 }
 
+/* A tracepoint's first-copy runs and hits taken, summed over CPUs. */
+static int read_turn_stat(struct fl_session *s, __u32 slot, struct fl_turn_stat *sum)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	struct fl_turn_stat *v;
+
+	memset(sum, 0, sizeof(*sum));
+	if (ncpu <= 0 || !(v = calloc(ncpu, sizeof(*v))))
+		return -1;
+	if (bpf_map__lookup_elem(s->skel->maps.turn_stats, &slot, sizeof(slot), v,
+				 ncpu * sizeof(*v), 0)) {
+		free(v);
+		return -1;
+	}
+	for (int c = 0; c < ncpu; c++) {
+		sum->runs += v[c].runs;
+		sum->taken += v[c].taken;
+	}
+	free(v);
+	return 0;
+}
+
 /*
  * The runs of each attached program the kernel skipped (its recursion guard:
  * the program was already running on that CPU, preempted or interrupted),
- * from bpf_prog_info.recursion_misses. A kernel whose bpf_prog_info ends
- * before that field (before 5.12) cannot say: misses_counted stays false.
+ * from bpf_prog_info.recursion_misses, after every link is gone. A kernel
+ * whose bpf_prog_info ends before that field (before 5.12) cannot say:
+ * misses_counted stays false. A tracepoint's hits are all run or skipped by
+ * its first copy (attached first, detached last), so the hits no copy took
+ * are that copy's runs and skips minus the hits taken; the rest of its skips
+ * a spare made up (missed_recovered), and the spares' own skips cost nothing.
  */
 static void read_missed(struct fl_session *s, struct fl_session_stats *st)
 {
@@ -612,6 +653,7 @@ static void read_missed(struct fl_session *s, struct fl_session_stats *st)
 		struct bpf_prog_info info = { 0 };
 		__u32 len = sizeof(info);
 		int fd = bpf_program__fd(s->link_prog[i]);
+		uint64_t lost;
 
 		if (fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &len) ||
 		    len < offsetof(struct bpf_prog_info, recursion_misses) +
@@ -619,9 +661,25 @@ static void read_missed(struct fl_session *s, struct fl_session_stats *st)
 			st->misses_counted = false;
 			continue;
 		}
-		st->missed += info.recursion_misses;
+		lost = info.recursion_misses;
+		if (s->link_copy[i] > 1)
+			continue;
+		if (s->link_copy[i] == 1) {
+			struct fl_turn_stat ts;
+			uint64_t hits;
+
+			if (read_turn_stat(s, s->link_hook[i] * 2 + s->link_end[i], &ts)) {
+				st->misses_counted = false;
+				continue;
+			}
+			hits = ts.runs + info.recursion_misses;
+			lost = hits > ts.taken ? hits - ts.taken : 0;
+			if (lost < info.recursion_misses)
+				st->missed_recovered += info.recursion_misses - lost;
+		}
+		st->missed += lost;
 		if (s->link_hook[i] >= 0)
-			st->hook_missed[s->link_hook[i]] += info.recursion_misses;
+			st->hook_missed[s->link_hook[i]] += lost;
 	}
 }
 
@@ -630,9 +688,12 @@ void fl_session_finish(struct fl_session *s, struct fl_session_stats *st)
 	memset(st, 0, sizeof(*st));
 	if (s->stats_fd >= 0)
 		read_prog_stats(s, st);
-	read_missed(s, st);
-	for (int i = 0; i < s->n_links; i++)
+	/* newest first: a tracepoint's first copy sees every hit its spares do */
+	for (int i = s->n_links - 1; i >= 0; i--) {
 		bpf_link__destroy(s->links[i]);
+		s->links[i] = NULL;
+	}
+	read_missed(s, st);
 	s->n_links = 0;
 	/* everything the programs submitted before detaching */
 	do

@@ -64,7 +64,8 @@ struct fl_session_stats {
 	size_t n_prog_stats;
 	/* program runs the kernel skipped (recursion guard), if it counts them */
 	bool misses_counted;
-	uint64_t missed;
+	uint64_t missed;			/* not made up by a spare copy */
+	uint64_t missed_recovered;		/* made up by a tracepoint's spare copy */
 	uint64_t hook_missed[FL_HOOK__COUNT];
 };
 

@@ -120,6 +120,19 @@ enum fl_hook {
 	FL_HOOK__COUNT
 };
 
+/*
+ * Every tracepoint hook's program is loaded FL_TP_COPIES times, attached in
+ * order; a copy makes up a run the kernel skipped for the one before it. Per
+ * tracepoint (FL_TP_SLOTS: hook * 2, + 1 for the end), the first copy's runs
+ * and the hits a copy handled, summed over CPUs.
+ */
+#define FL_TP_COPIES 3
+#define FL_TP_SLOTS (FL_HOOK__COUNT * 2)
+struct fl_turn_stat {
+	__u64 runs;
+	__u64 taken;
+};
+
 enum fl_mode {
 	FL_MODE_NONE,		/* not attached */
 	FL_MODE_FENTRY,		/* fentry/fexit (BPF trampoline) */

@@ -50,9 +50,12 @@ static void every_program_serves_a_hook(void **state)
 		per_hook[h]++;
 	}
 	faultline_bpf__destroy(skel);
-	/* function hooks: fentry, fexit, kprobe, kretprobe; tracepoints: begin and end */
+	/*
+	 * function hooks: fentry, fexit, kprobe, kretprobe; tracepoints: begin
+	 * and end, each with its spare copies
+	 */
 	for (int h = 0; h < FL_HOOK__COUNT; h++) {
-		int want = fl_hooks[h].funcs[0] ? 4 : 2;
+		int want = fl_hooks[h].funcs[0] ? 4 : 2 * FL_TP_COPIES;
 
 		if (per_hook[h] != want)
 			fail_msg("hook %s has %d programs, not %d", fl_hook_name(h), per_hook[h], want);
