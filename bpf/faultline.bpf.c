@@ -1253,6 +1253,8 @@ static __always_inline bool take_turn(enum fl_hook hook, int end, int copy)
 	} else {
 		mine = copy == 1;
 	}
+	if (copy != 1 && !mine)
+		return false;	/* a spare on a hit already taken: the usual case, kept short */
 	ts = bpf_map_lookup_elem(&turn_stats, &slot);
 	if (ts) {
 		ts->runs += copy == 1;

@@ -46,6 +46,12 @@ struct fl_plan {
 	bool preempt_guard;
 	/* the kernel counts the runs it skips (bpf_prog_info.recursion_misses, 5.12) */
 	bool misses_counted;
+	/*
+	 * copies of each tracepoint program: FL_TP_COPIES where the kernel can
+	 * preempt a BPF program (6.10+ covers PREEMPT_RT and PREEMPT_LAZY), so a
+	 * run the kernel skips is made up; 1 before, where nothing preempts them
+	 */
+	int tp_copies;
 	enum fl_coverage cov[FL_INV__COUNT];
 	char cov_reason[FL_INV__COUNT][240];
 };

@@ -289,7 +289,7 @@ static int set_programs(struct fl_session *s, const struct fl_plan *plan,
 		for (int i = 0; i < 2 * FL_TP_COPIES; i++) {
 			struct bpf_program *p = progs[i / FL_TP_COPIES][i % FL_TP_COPIES];
 
-			if (!p)
+			if (!p || i % FL_TP_COPIES >= plan->tp_copies)
 				continue;
 			bpf_program__set_autoload(p, true);
 			if (hp->mode == FL_MODE_FENTRY &&
@@ -370,7 +370,7 @@ static int load(struct fl_session *s, struct fl_plan *plan, const struct fl_kbtf
 
 /* Attach hook @h's programs; on failure detach what attached and say why in @why. */
 static int attach_hook(struct fl_session *s, enum fl_hook h, const struct fl_hook_plan *hp,
-		       char *why, size_t len)
+		       int tp_copies, char *why, size_t len)
 {
 	struct bpf_program *p[2][FL_TP_COPIES];
 	int first = s->n_links;
@@ -390,7 +390,7 @@ static int attach_hook(struct fl_session *s, enum fl_hook h, const struct fl_hoo
 		struct bpf_program *prog = p[i][c];
 		struct bpf_link *link;
 
-		if (!prog)
+		if (!prog || c >= tp_copies)
 			continue;
 		if (s->n_links >= MAX_LINKS) {
 			snprintf(why, len, "too many programs to attach (%d)", MAX_LINKS);
@@ -453,7 +453,7 @@ struct fl_session *fl_session_start(struct fl_plan *plan, const struct fl_kbtf *
 
 		if (plan->hooks[h].mode == FL_MODE_NONE)
 			continue;
-		ret = attach_hook(s, h, &plan->hooks[h], why, sizeof(why));
+		ret = attach_hook(s, h, &plan->hooks[h], plan->tp_copies, why, sizeof(why));
 		if (ret == -E2BIG) {
 			snprintf(err, errlen, "%s", why);
 			goto fail;
