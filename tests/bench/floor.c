@@ -25,8 +25,6 @@
 #include "faultline/abi.h"
 #include "floor.skel.h"
 
-#define MAX_INST 128
-
 struct hook_row {
 	const char *name;
 	int cls;
@@ -43,9 +41,20 @@ static const char *const class_names[] = {
 	[FL_HC_SYSCALL] = "syscall",
 };
 
-static struct floor_bpf *inst[MAX_INST];
-static struct bpf_link *links[2 * MAX_INST];
-static int n_inst, n_links, verbose;
+/* copies of each BTF-attached program in bpf/floor.bpf.c */
+#define FLOOR_COPIES 16
+
+static struct floor_bpf *skel;
+static struct bpf_link *links[4 * FLOOR_COPIES + 64];
+static int n_links, verbose, n_fentry, n_fexit, n_tp_btf;
+
+/* an attachment to make once the object is loaded */
+static struct pending {
+	struct bpf_program *p;
+	int how;		/* 0 BTF-attached, 1 kprobe, 2 kretprobe, 3 tracepoint */
+	const char *what, *cat, *where;
+} todo[4 * FLOOR_COPIES + 64];
+static int n_todo;
 
 static int die(int code, const char *fmt, const char *a, const char *b)
 {
@@ -65,60 +74,68 @@ static bool wanted(const char *only, const char *cls)
 	return !only;
 }
 
-/* A fresh copy of the object with only @prog loaded (aimed at @target if it is BTF-attached). */
-static struct bpf_program *load_one(const char *prog, const char *target)
+static struct bpf_program *prog(const char *name, int *copy)
 {
-	struct floor_bpf *s;
-	struct bpf_program *p, *want = NULL;
+	char nm[64];
+	struct bpf_program *p;
 
-	if (n_inst >= MAX_INST)
-		die(3, "too many attach points%s%s", "", "");
-	s = floor_bpf__open();
-	if (!s)
-		die(3, "cannot open the floor object: %s%s", strerror(errno), "");
-	bpf_object__for_each_program(p, s->obj) {
-		bool me = !strcmp(bpf_program__name(p), prog);
-
-		bpf_program__set_autoload(p, me);
-		if (me)
-			want = p;
+	if (copy) {
+		if (*copy >= FLOOR_COPIES)
+			die(3, "more than %s targets for %s programs", "16", name);
+		snprintf(nm, sizeof(nm), "%s_%d", name, (*copy)++);
+	} else {
+		snprintf(nm, sizeof(nm), "%s", name);
 	}
-	if (target && bpf_program__set_attach_target(want, 0, target))
-		die(3, "no BTF target %s for %s", target, prog);
-	if (floor_bpf__load(s))
-		die(3, "cannot load %s for %s", prog, target ? target : "");
-	inst[n_inst++] = s;
-	return want;
+	p = bpf_object__find_program_by_name(skel->obj, nm);
+	if (!p)
+		die(3, "no program %s%s", nm, "");
+	bpf_program__set_autoload(p, true);
+	return p;
 }
 
-static void keep(struct bpf_link *l, const char *what, const char *where)
+static void plan(struct bpf_program *p, int how, const char *what, const char *cat,
+		 const char *where)
 {
-	if (!l)
-		die(3, "cannot attach %s to %s", what, where);
-	links[n_links++] = l;
-	if (verbose)
-		fprintf(stderr, "floor: %s on %s\n", what, where);
+	if (!how && bpf_program__set_attach_target(p, 0, where))
+		die(3, "no BTF target %s for %s", where, what);
+	todo[n_todo++] = (struct pending){ p, how, what, cat, where };
 }
 
-static void attach_hook(const struct hook_row *r, const char *mode, const char *target)
+static void plan_hook(const struct hook_row *r, const char *mode, const char *target)
 {
 	if (!strcmp(mode, "fentry")) {
-		keep(bpf_program__attach(load_one("floor_fentry", target)), "fentry", target);
-		keep(bpf_program__attach(load_one("floor_fexit", target)), "fexit", target);
+		plan(prog("floor_fentry", &n_fentry), 0, "fentry", NULL, target);
+		plan(prog("floor_fexit", &n_fexit), 0, "fexit", NULL, target);
 	} else if (!strcmp(mode, "kprobe")) {
-		struct bpf_program *p = load_one("floor_kprobe", NULL);
-
 		/* faultline attaches the kretprobe first (see tools/session.c) */
-		keep(bpf_program__attach_kprobe(p, true, target), "kretprobe", target);
-		keep(bpf_program__attach_kprobe(p, false, target), "kprobe", target);
+		plan(prog("floor_kprobe", NULL), 2, "kretprobe", NULL, target);
+		plan(prog("floor_kprobe", NULL), 1, "kprobe", NULL, target);
 	} else if (r->cat && r->cls != FL_HC_SYSCALL) {
-		keep(bpf_program__attach(load_one("floor_tp_btf", r->begin)), "tp_btf", r->begin);
-		keep(bpf_program__attach(load_one("floor_tp_btf", r->end)), "tp_btf", r->end);
+		plan(prog("floor_tp_btf", &n_tp_btf), 0, "tp_btf", NULL, r->begin);
+		plan(prog("floor_tp_btf", &n_tp_btf), 0, "tp_btf", NULL, r->end);
 	} else if (r->cat) {
-		struct bpf_program *p = load_one("floor_tp", NULL);
+		plan(prog("floor_tp", NULL), 3, "tracepoint", r->cat, r->begin);
+		plan(prog("floor_tp", NULL), 3, "tracepoint", r->cat, r->end);
+	}
+}
 
-		keep(bpf_program__attach_tracepoint(p, r->cat, r->begin), "tracepoint", r->begin);
-		keep(bpf_program__attach_tracepoint(p, r->cat, r->end), "tracepoint", r->end);
+static void attach_all(void)
+{
+	for (int i = 0; i < n_todo; i++) {
+		struct pending *t = &todo[i];
+		struct bpf_link *l;
+
+		if (t->how == 0)
+			l = bpf_program__attach(t->p);
+		else if (t->how == 3)
+			l = bpf_program__attach_tracepoint(t->p, t->cat, t->where);
+		else
+			l = bpf_program__attach_kprobe(t->p, t->how == 2, t->where);
+		if (!l)
+			die(3, "cannot attach %s to %s", t->what, t->where);
+		links[n_links++] = l;
+		if (verbose)
+			fprintf(stderr, "floor: %s on %s\n", t->what, t->where);
 	}
 }
 
@@ -153,6 +170,15 @@ int main(int argc, char **argv)
 	hooks = json_object_get(json_object_get(hdr, "plan"), "hooks");
 	if (!json_is_array(hooks))
 		die(2, "%s: no plan in the first line%s", plan_path, "");
+	skel = floor_bpf__open();
+	if (!skel)
+		die(3, "cannot open the floor object: %s%s", strerror(errno), "");
+	{
+		struct bpf_program *p;
+
+		bpf_object__for_each_program(p, skel->obj)
+			bpf_program__set_autoload(p, false);
+	}
 	json_array_foreach(hooks, i, h) {
 		const char *name = json_string_value(json_object_get(h, "hook"));
 		const char *mode = json_string_value(json_object_get(h, "mode"));
@@ -164,14 +190,15 @@ int main(int argc, char **argv)
 			if (strcmp(rows[k].name, name))
 				continue;
 			if (wanted(only, class_names[rows[k].cls]))
-				attach_hook(&rows[k], mode, target);
+				plan_hook(&rows[k], mode, target);
 			break;
 		}
 	}
 	if (wanted(only, "exit"))
-		keep(bpf_program__attach_tracepoint(load_one("floor_tp", NULL), "sched",
-						    "sched_process_exit"),
-		     "tracepoint", "sched_process_exit");
+		plan(prog("floor_tp", NULL), 3, "tracepoint", "sched", "sched_process_exit");
+	if (floor_bpf__load(skel))
+		die(3, "cannot load the floor programs: %s%s", strerror(errno), "");
+	attach_all();
 	fprintf(stderr, "floor: %d empty programs attached\n", n_links);
 	fflush(NULL);
 	pid = fork();
@@ -185,8 +212,7 @@ int main(int argc, char **argv)
 		die(3, "waitpid: %s%s", strerror(errno), "");
 	while (n_links)
 		bpf_link__destroy(links[--n_links]);
-	while (n_inst)
-		floor_bpf__destroy(inst[--n_inst]);
+	floor_bpf__destroy(skel);
 	json_decref(hdr);
 	free(line);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
