@@ -38,15 +38,16 @@ fi
 # run KIND MODE OUT CMD...: CMD untraced (plain), under the floor of MODE's plan (floor, or
 # floor-CLASSES for a partial one) or under faultline record in MODE (traced); stdout to OUT
 run() {
-	kind=$1 m=$2 o=$3
+	kind=$1 m=$2 o=$3 st=0
 	shift 3
 	case $kind in
-	plain) "$@" >"$o" ;;
-	floor) floor -v --plan "$R/$m-plan.jsonl" -- "$@" >"$o" 2>"$R/$m-floor.txt" ;;
-	floor-*) floor --plan "$R/$m-plan.jsonl" --only "${kind#floor-}" -- "$@" >"$o" 2>/dev/null ;;
-	traced) faultline record -q --mode "$m" -o "${o%.json}.jsonl" -- "$@" >"$o" ;;
+	plain) "$@" >"$o" || st=$? ;;
+	floor) floor -v --plan "$R/$m-plan.jsonl" -- "$@" >"$o" 2>"$R/$m-floor.txt" || st=$? ;;
+	floor-*) floor --plan "$R/$m-plan.jsonl" --only "${kind#floor-}" -- "$@" >"$o" 2>/dev/null || st=$? ;;
+	traced) faultline record -q --mode "$m" -o "${o%.json}.jsonl" -- "$@" >"$o" || st=$? ;;
 	esac
 	rm -f /mnt/b/bench
+	return $st
 }
 
 if [ -n "$icount" ]; then
