@@ -22,7 +22,9 @@
  * Prints one JSON line: {"phases": {NAME: {"insns": N, "iters": N, "faults": N}, ...}}.
  * Exit 0, 1 on an unexpected error, 2 on bad usage.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
