@@ -11,8 +11,9 @@
 #     the same three ways, and under partial floors (one class of attach points each), its rate
 #     in instruction time.
 #   run.sh --target ext4|fuse-dax --modes "fentry kprobe" --rounds N --seconds S
-#          [--icount COUNT --iterations N]
+#          [--icount COUNT --iterations N [--no-partial-floors]]
 target=ext4 modes=fentry rounds=3 seconds=3 icount='' iterations=200
+partial="floor-fault floor-fuse floor-syscall floor-entry,op,teardown,layout"
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--target) target=$2; shift 2 ;;
@@ -21,6 +22,7 @@ while [ $# -gt 0 ]; do
 	--seconds) seconds=$2; shift 2 ;;
 	--icount) icount=$2; shift 2 ;;
 	--iterations) iterations=$2; shift 2 ;;
+	--no-partial-floors) partial=''; shift ;;
 	*) echo "bench-guest: unknown argument $1"; exit 2 ;;
 	esac
 done
@@ -72,8 +74,7 @@ if [ -n "$icount" ]; then
 		# say which attach points its cost comes from
 		set -- --file /mnt/b/bench --size 4194304 --faulters 2 --shrinkers 1 \
 			--iterations "$iterations" --seed 1
-		for kind in plain floor traced floor-fault floor-fuse floor-syscall \
-			floor-entry,op,teardown,layout; do
+		for kind in plain floor traced $partial; do
 			run $kind "$m" "$R/wl-$m-$kind.json" dax-race-workload "$@" || exit 1
 		done
 	done
