@@ -1569,3 +1569,44 @@ int selftest_lost_insert_race(void *ctx)
 	bpf_map_delete_elem(&ops, &key);
 	return 0;
 }
+
+/*
+ * Syscall-side and housekeeping proxies (make bench), as bench_calibrate:
+ * bench_calibrate_sys runs the syscall tracepoints' own begin and end (with
+ * calibrate_fd < 0 a path-based truncate faultline follows, else ftruncate of
+ * that fd of the calling task, a file it ignores); bench_calibrate_exit the
+ * task-exit program's map work. Loaded only for the benchmark.
+ */
+__s32 calibrate_fd = -1;
+
+/* global: verified once, however often the loop below calls it (ctx tagged: 6.8 on) */
+__noinline int calibrate_sys_one(void *ctx __attribute__((btf_decl_tag("arg:ctx"))))
+{
+	struct fl_args a = { .a = { 0, 4096 } };
+
+	if (calibrate_fd >= 0)
+		a.a[0] = (__u64)fd_inode(calibrate_fd);
+	sys_op_begin(ctx, FL_HOOK_SYS_FTRUNCATE, FL_OP_TRUNCATE, &a);
+	sys_op_end(ctx, FL_HOOK_SYS_FTRUNCATE, 0, false);
+	return 0;
+}
+
+SEC("raw_tp")
+int bench_calibrate_sys(void *ctx)
+{
+	for (__u32 i = 0; i < 256 && i < calibrate_loops; i++)
+		calibrate_sys_one(ctx);
+	return 0;
+}
+
+SEC("raw_tp")
+int bench_calibrate_exit(void *ctx)
+{
+	for (__u32 i = 0; i < 256 && i < calibrate_loops; i++) {
+		__u32 tid = current_tid();
+
+		bpf_map_delete_elem(&faults, &tid);
+		bpf_map_delete_elem(&fault_entries, &tid);
+	}
+	return 0;
+}

@@ -1,14 +1,26 @@
-# Benchmarks: what faultline costs (issue 6). Not tests: they measure and print, never assert.
-#   make bench                  the full table (host, ext4 DAX in a 6.12 guest, FUSE DAX test kernel)
-#   make bench BENCH_ARGS="--rounds 9 --seconds 5"
+# Benchmarks: what faultline costs. Not tests: they measure and print, never assert.
+#   make bench                  the full table (host; ext4 DAX in a 6.12 guest and FUSE DAX in the
+#                               test kernel, both wall-clock and in guest instructions, doc/bench.md)
+#   make bench BENCH_ARGS="--rounds 9 --seconds 5 --icount-rounds 5"
 # A tiny-N smoke run (check-bench-smoke) is in make check so the benchmark never rots.
 BENCH_ARGS ?=
 EXPORT_BENCH := $(BUILD)/bench/export-bench
-TEST_PROGS_BENCH := $(EXPORT_BENCH)
+# static, for the guests: empty programs on faultline's attach points, and the fixed-work load
+FLOOR_STATIC := $(BUILD)/bench/floor-static
+ICOUNT_BENCH := $(BUILD)/bench/icount-bench
+TEST_PROGS_BENCH := $(EXPORT_BENCH) $(FLOOR_STATIC) $(ICOUNT_BENCH)
 
 $(EXPORT_BENCH): tests/bench/export-bench.c $(patsubst tools/%.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) -Itools $< $(patsubst tools/%.c,$(BUILD)/obj/%.o,$(LIB_SRCS)) -o $@ -lpthread $(HOST_LIBS)
+
+$(FLOOR_STATIC): tests/bench/floor.c $(BUILD)/floor.skel.h $(ABI_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) -static $< -o $@ -lbpf -lelf -lz -ljansson
+
+$(ICOUNT_BENCH): tests/bench/icount-bench.c
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) -static $< -o $@
 
 .PHONY: bench check-bench-smoke
 bench: all $(BUILD)/faultline-static testkernel-tools $(TEST_PROGS_BENCH)

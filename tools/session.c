@@ -302,6 +302,8 @@ static int set_programs(struct fl_session *s, const struct fl_plan *plan,
 	if (opts->bench) {
 		bpf_program__set_autoload(s->skel->progs.bench_emit, true);
 		bpf_program__set_autoload(s->skel->progs.bench_calibrate, true);
+		bpf_program__set_autoload(s->skel->progs.bench_calibrate_sys, true);
+		bpf_program__set_autoload(s->skel->progs.bench_calibrate_exit, true);
 	}
 	return 0;
 }
@@ -776,9 +778,19 @@ static double calibrate_runs(struct fl_session *s, int fd, uint32_t loops, int r
 
 double fl_session_bench_calibrate(struct fl_session *s, uint32_t runs)
 {
-	int fd = bpf_program__fd(s->skel->progs.bench_calibrate);
+	return fl_session_bench_calibrate_prog(s, FL_CAL_FAULT, -1, runs);
+}
+
+double fl_session_bench_calibrate_prog(struct fl_session *s, enum fl_calibrate which, int fd_arg,
+				       uint32_t runs)
+{
+	struct bpf_program *p = which == FL_CAL_SYS ? s->skel->progs.bench_calibrate_sys :
+				which == FL_CAL_EXIT ? s->skel->progs.bench_calibrate_exit :
+				s->skel->progs.bench_calibrate;
+	int fd = bpf_program__fd(p);
 	double empty, full;
 
+	s->skel->data->calibrate_fd = fd_arg;
 	if (fd < 0 || !runs)
 		return -1;
 	/* the syscall's own cost cancels out: 0 loops against 256 */

@@ -111,6 +111,15 @@ uint64_t fl_session_bench_emit(struct fl_session *s, uint64_t runs);
  */
 double fl_session_bench_calibrate(struct fl_session *s, uint32_t runs);
 
+/*
+ * The same for another proxy: FL_CAL_SYS, one syscall-tracepoint begin and end
+ * (a path-based truncate with @fd_arg < 0, else ftruncate of that fd, a file
+ * faultline ignores), or FL_CAL_EXIT, the task-exit program's map work.
+ */
+enum fl_calibrate { FL_CAL_FAULT, FL_CAL_SYS, FL_CAL_EXIT };
+double fl_session_bench_calibrate_prog(struct fl_session *s, enum fl_calibrate which, int fd_arg,
+				       uint32_t runs);
+
 /* Memory the loaded maps take in the kernel (bytes, as bpftool's memlock). */
 uint64_t fl_session_map_memory(struct fl_session *s);
 

@@ -1,49 +1,99 @@
 #!/bin/sh
-# In-guest half of tests/bench/run-bench: the benchmark workload untraced and under
-# `faultline record`, interleaved, for each attach mode given; then one run under
-# `faultline record --prog-stats` for the per-program costs (the kernel's run-time
-# accounting costs time itself, so it stays out of the slowdown rounds).
+# In-guest half of tests/bench/run-bench, in one of two measures:
+#   wall-clock (default): the benchmark workload untraced and under `faultline record`,
+#     interleaved, for each attach mode given; then one run under `faultline record --prog-stats`
+#     for the per-program costs (the kernel's run-time accounting costs time itself, so it stays
+#     out of the slowdown rounds).
+#   --icount COUNT (the guest runs under QEMU -icount, its TSC counting guest instructions):
+#     for each mode, tests/bench/icount-bench's fixed work (COUNT iterations a phase) untraced,
+#     under the floor (empty programs on the attach points faultline's plan chose) and under
+#     `faultline record`, interleaved; then the benchmark workload with a fixed shrinker-op count
+#     the same three ways, and under partial floors (one class of attach points each), its rate
+#     in instruction time.
 #   run.sh --target ext4|fuse-dax --modes "fentry kprobe" --rounds N --seconds S
-target=ext4 modes=fentry rounds=3 seconds=3
+#          [--icount COUNT --iterations N [--no-partial-floors]]
+target=ext4 modes=fentry rounds=3 seconds=3 icount='' iterations=200
+partial="floor-fault floor-fuse floor-syscall floor-entry,op,teardown,layout"
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--target) target=$2; shift 2 ;;
 	--modes) modes=$2; shift 2 ;;
 	--rounds) rounds=$2; shift 2 ;;
 	--seconds) seconds=$2; shift 2 ;;
+	--icount) icount=$2; shift 2 ;;
+	--iterations) iterations=$2; shift 2 ;;
+	--no-partial-floors) partial=''; shift ;;
 	*) echo "bench-guest: unknown argument $1"; exit 2 ;;
 	esac
 done
 R=${FL_RESULTS:-/results}
 if [ "$target" = fuse-dax ]; then
 	FL_STEP=bench FL_KNOB=Y
+	# shellcheck source=tests/testkernel/guest/fl.sh
 	. /lib/fl.sh
 	fl_mount /tmp/backing /mnt/b || exit 1
 else
 	mkdir -p /mnt/b
 	mke2fs -q -F -t ext4 -b 4096 /dev/pmem0 && mount -t ext4 -o dax /dev/pmem0 /mnt/b || exit 1
 fi
-# the benchmark workload: 2 threads faulting a shared 4 MiB mapping, 1 truncating/punching
-set -- --file /mnt/b/bench --size 4194304 --faulters 2 --shrinkers 1 --duration "$seconds"
-for m in $modes; do
-	i=0
-	while [ $i -lt "$rounds" ]; do
-		# alternate which goes first, so drift in the guest does not favour one side
-		if [ $((i % 2)) = 0 ]; then order="plain traced"; else order="traced plain"; fi
-		for kind in $order; do
-			if [ $kind = plain ]; then
-				dax-race-workload "$@" --seed $i >"$R/$m-$i-plain.json"
-			else
-				faultline record -q --mode "$m" -o "$R/$m-$i-traced.jsonl" -- \
-					dax-race-workload "$@" --seed $i >"$R/$m-$i-traced.json"
-			fi
-			rm -f /mnt/b/bench
-		done
-		i=$((i + 1))
-	done
-	faultline record -q --mode "$m" --prog-stats -o "$R/$m-stats.jsonl" -- \
-		dax-race-workload "$@" --seed 0 >/dev/null
+
+# run KIND MODE OUT CMD...: CMD untraced (plain), under the floor of MODE's plan (floor, or
+# floor-CLASSES for a partial one) or under faultline record in MODE (traced); stdout to OUT
+run() {
+	kind=$1 m=$2 o=$3 st=0
+	shift 3
+	case $kind in
+	plain) "$@" >"$o" || st=$? ;;
+	floor) floor -v --plan "$R/$m-plan.jsonl" -- "$@" >"$o" 2>"$R/$m-floor.txt" || st=$? ;;
+	floor-*) floor --plan "$R/$m-plan.jsonl" --only "${kind#floor-}" -- "$@" >"$o" 2>/dev/null || st=$? ;;
+	traced) faultline record -q --mode "$m" -o "${o%.json}.jsonl" -- "$@" >"$o" || st=$? ;;
+	esac
 	rm -f /mnt/b/bench
-done
+	return $st
+}
+
+if [ -n "$icount" ]; then
+	for m in $modes; do
+		i=0
+		while [ $i -lt "$rounds" ]; do
+			# rotate which goes first, so drift in the guest does not favour one side
+			case $((i % 3)) in
+			0) order="traced plain floor" ;;
+			1) order="plain floor traced" ;;
+			*) order="floor traced plain" ;;
+			esac
+			for kind in $order; do
+				run $kind "$m" "$R/ic-$m-$i-$kind.json" \
+					icount-bench --file /mnt/b/bench --other /tmp/other --count "$icount" || exit 1
+				# the floor attaches where faultline's first run in this mode attached
+				[ -e "$R/$m-plan.jsonl" ] || head -n 1 "$R/ic-$m-0-traced.jsonl" >"$R/$m-plan.jsonl"
+			done
+			i=$((i + 1))
+		done
+		# the workload itself, a fixed number of shrinker operations; partial floors
+		# say which attach points its cost comes from
+		set -- --file /mnt/b/bench --size 4194304 --faulters 2 --shrinkers 1 \
+			--iterations "$iterations" --seed 1
+		for kind in plain floor traced $partial; do
+			run $kind "$m" "$R/wl-$m-$kind.json" dax-race-workload "$@" || exit 1
+		done
+	done
+else
+	# the benchmark workload: 2 threads faulting a shared 4 MiB mapping, 1 truncating/punching
+	set -- --file /mnt/b/bench --size 4194304 --faulters 2 --shrinkers 1 --duration "$seconds"
+	for m in $modes; do
+		i=0
+		while [ $i -lt "$rounds" ]; do
+			if [ $((i % 2)) = 0 ]; then order="plain traced"; else order="traced plain"; fi
+			for kind in $order; do
+				run $kind "$m" "$R/$m-$i-$kind.json" dax-race-workload "$@" --seed $i
+			done
+			i=$((i + 1))
+		done
+		faultline record -q --mode "$m" --prog-stats -o "$R/$m-stats.jsonl" -- \
+			dax-race-workload "$@" --seed 0 >/dev/null
+		rm -f /mnt/b/bench
+	done
+fi
 if [ "$target" = fuse-dax ]; then fl_umount /mnt/b; else umount /mnt/b; fi
 exit 0

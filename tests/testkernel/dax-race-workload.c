@@ -423,7 +423,7 @@ int main(int argc, char **argv)
 	munmap(map, size);
 	close(fd);
 
-	printf("{\"file\":\"%s\",\"dax\":%s,\"seconds\":%.3f,\"size\":%zu,\"faulters\":%u,\"shrinkers\":%u,"
+	printf("{\"file\":\"%s\",\"dax\":%s,\"seconds\":%.6f,\"size\":%zu,\"faulters\":%u,\"shrinkers\":%u,"
 	       "\"reads\":%lu,\"writes\":%lu,\"sigbus\":%lu,\"zaps\":%lu,\"beyond_eof_ok\":%lu,"
 	       "\"truncate_down\":%lu,\"truncate_up\":%lu,\"punch_hole\":%lu,\"zero_range\":%lu,"
 	       "\"open_trunc\":%lu,\"errors\":%lu,\"last_errno\":%d}\n",
