@@ -47,9 +47,11 @@ struct fl_plan {
 	/* the kernel counts the runs it skips (bpf_prog_info.recursion_misses, 5.12) */
 	bool misses_counted;
 	/*
-	 * copies of each tracepoint program: FL_TP_COPIES where the kernel can
-	 * preempt a BPF program (6.10+ covers PREEMPT_RT and PREEMPT_LAZY), so a
-	 * run the kernel skips is made up; 1 before, where nothing preempts them
+	 * copies of each tracepoint program: FL_TP_COPIES where the kernel runs
+	 * tracepoint programs preemptible (it has trace_call_bpf_faultable(), as
+	 * Debian's 7.x have beside their SRCU tracepoints), so a run the kernel
+	 * skips is made up; else 1. A wrong guess costs an incomplete verdict
+	 * (the skips are counted), never a false clean.
 	 */
 	int tp_copies;
 	enum fl_coverage cov[FL_INV__COUNT];

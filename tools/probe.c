@@ -39,8 +39,9 @@ static void print_human(const struct fl_plan *plan, const struct fl_kbtf *k, con
 	       "counted by the kernel (bpf_prog_info.recursion_misses)" :
 	       "not counted by this kernel (before 5.12); unpaired begins and ends are");
 	printf("tracepoints  %s\n", plan->tp_copies > 1 ?
-	       "each program loaded 3 times: a run the kernel skips is made up by the next copy" :
-	       "each program loaded once (nothing preempts them before 6.10)");
+	       "run preemptible here: each program loaded 3 times, a run the kernel skips is "
+	       "made up by the next copy" :
+	       "each program loaded once (no SRCU tracepoints here; a skipped run is counted)");
 	printf("loaded       %s\n", loaded ? "yes: every hook below was loaded and attached" :
 	       "no: not root, the plan was not loaded and attached");
 	printf("\nhooks\n");
