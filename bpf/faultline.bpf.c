@@ -40,6 +40,8 @@ const volatile bool cfg_fault_entry_hooks = false;
 const volatile bool cfg_layout_check = false;
 /* the kernel has bpf_preempt_disable() (6.10): GUARDED() uses it */
 const volatile bool cfg_preempt_guard = false;
+/* copies of each tracepoint program attached (TP_PROGS): 1 needs no turns */
+const volatile __u32 cfg_tp_copies = 1;
 
 /*
  * When attaching finished (bpf_ktime_get_ns() clock), written by userspace:
@@ -86,7 +88,8 @@ extern void bpf_preempt_enable(void) __weak __ksym;
 SEC(sec)									\
 int prog(ctx_t ctx)								\
 {										\
-	return GUARDED(take_turn(hook, end, copy) ? body(ctx) : 0);		\
+	return GUARDED(cfg_tp_copies == 1 || take_turn(hook, end, copy) ?	\
+		       body(ctx) : 0);						\
 }
 #define TP_PROGS(sec, prog, body, ctx_t, hook, end)				\
 	TP_COPY(sec, prog, body, ctx_t, hook, end, 1)				\
@@ -1231,7 +1234,8 @@ FUNC_HOOK(dax_break_layout, FL_HOOK_DAX_BREAK_LAYOUT, ARGS_3, on_break_layout, o
  * at or below it to a new hit: the first copy that runs for a hit takes it.
  * Every hit is run or skipped by copy 1, so userspace's lost hits are copy
  * 1's runs plus its skipped runs minus the hits taken. Without a turn entry
- * (the map full) only copy 1 works, and its skipped runs stay lost.
+ * (the map full) only copy 1 works, and its skipped runs stay lost. With one
+ * copy attached nobody takes turns: its skipped runs are all lost.
  */
 static __always_inline bool take_turn(enum fl_hook hook, int end, int copy)
 {

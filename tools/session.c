@@ -252,6 +252,7 @@ static int set_config(struct fl_session *s, const struct fl_plan *plan,
 	rd->cfg_layout_check = fl_plan_layout_check(plan);
 	rd->cfg_setattr_dentry_arg = plan->setattr_dentry_arg;
 	rd->cfg_preempt_guard = plan->preempt_guard;
+	rd->cfg_tp_copies = plan->tp_copies;
 
 	if ((o->events_ring_bytes && !ring_size_ok(o->events_ring_bytes)) ||
 	    (o->violations_ring_bytes && !ring_size_ok(o->violations_ring_bytes)))
