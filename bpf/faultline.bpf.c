@@ -42,6 +42,12 @@ const volatile bool cfg_layout_check = false;
 const volatile bool cfg_preempt_guard = false;
 /* copies of each tracepoint program attached (TP_PROGS): 1 needs no turns */
 const volatile __u32 cfg_tp_copies = 1;
+/*
+ * Tracepoint programs run preemptible here (the kernel the copies are for):
+ * they need the guard too. Elsewhere the tracepoint runs them with
+ * preemption off, and the guard's two kfunc calls would be all it did.
+ */
+const volatile bool cfg_tp_preempt_guard = false;
 
 /*
  * When attaching finished (bpf_ktime_get_ns() clock), written by userspace:
@@ -49,6 +55,23 @@ const volatile __u32 cfg_tp_copies = 1;
  * kernel skipped (FL_CTR_UNBALANCED); before it, only one not yet attached.
  */
 volatile __u64 attach_done_ns;
+
+/*
+ * Whether an operation can overlap a fault that is ending, so that a fault
+ * needs its inode's state only when one can (fault_end()): ops_live counts
+ * operations published to an inode while still in flight, ops_gen operations
+ * published at their end. An op adds to ops_live before its inode shows it and
+ * to ops_gen after, and takes its ops_live back last: a fault that reads
+ * ops_live 0 and the ops_gen it began with ends before any op that its inode
+ * could show it overlapping. Both only grow stale upwards (an op whose end
+ * the kernel skipped keeps ops_live up), which costs lookups, never a check.
+ * Atomic adds: x86's locked instructions order them against the inode's
+ * writes as described.
+ */
+__u64 ops_live;
+__u64 ops_gen;
+
+#define READ_ONCE(x) (*(const volatile typeof(x) *)&(x))
 
 extern void bpf_preempt_disable(void) __weak __ksym;
 extern void bpf_preempt_enable(void) __weak __ksym;
@@ -66,16 +89,17 @@ extern void bpf_preempt_enable(void) __weak __ksym;
  * reads). TP_PROGS() below makes those up for tracepoints. kprobe programs
  * always run with preemption off.
  */
-#define GUARDED(body) ({						\
+#define GUARDED_IF(guard, body) ({					\
 	int __ret;							\
 									\
-	if (cfg_preempt_guard)						\
+	if (guard)							\
 		bpf_preempt_disable();					\
 	__ret = (body);							\
-	if (cfg_preempt_guard)						\
+	if (guard)							\
 		bpf_preempt_enable();					\
 	__ret;								\
 })
+#define GUARDED(body) GUARDED_IF(cfg_preempt_guard, body)
 
 /*
  * A tracepoint's program and its spares: FL_TP_COPIES programs with one body,
@@ -88,8 +112,9 @@ extern void bpf_preempt_enable(void) __weak __ksym;
 SEC(sec)									\
 int prog(ctx_t ctx)								\
 {										\
-	return GUARDED(cfg_tp_copies == 1 || take_turn(hook, end, copy) ?	\
-		       body(ctx) : 0);						\
+	return GUARDED_IF(cfg_tp_preempt_guard,				\
+			  cfg_tp_copies == 1 || take_turn(hook, end, copy) ?	\
+			  body(ctx) : 0);					\
 }
 #define TP_PROGS(sec, prog, body, ctx_t, hook, end)				\
 	TP_COPY(sec, prog, body, ctx_t, hook, end, 1)				\
@@ -113,6 +138,7 @@ struct fl_fault_state {
 	__u8 lock;
 	__u8 pad;
 	__u16 flags;
+	__u64 ops_gen;	/* ops_gen when the fault began */
 };
 
 /* The operation in flight in one task, from its outermost hook to its end. */
@@ -131,6 +157,7 @@ struct fl_op_state {
 	__u8 precise;		/* a function hook refined this op */
 	__u8 range_from_teardowns;	/* side's range is the union of its teardowns' */
 	__u8 layout_reported;	/* an unbroken-layout violation named this op */
+	__u8 live;		/* published in flight: holds one ops_live */
 	__u16 outer_hook;	/* the hook that began the op: its end ends it */
 };
 
@@ -524,6 +551,7 @@ static __always_inline void fault_begin(enum fl_hook hook, struct inode *inode,
 	if (fs->ts)	/* the last fault's end was skipped */
 		unbalanced(fs->ts);
 	fs->ts = bpf_ktime_get_ns();
+	fs->ops_gen = READ_ONCE(ops_gen);
 	fs->dev = sb->s_dev;
 	fs->ino = inode->i_ino;
 	fl_fault_range(vmf->pgoff, order, &fs->start, &fs->end);
@@ -621,8 +649,9 @@ static __always_inline void fault_end(void *ctx, enum fl_hook hook, int ret)
 	}
 	if (fl_invariants_apply(fs->flags)) {
 		bad = fl_fault_lock_verdict((enum fl_lock)fs->lock) == FL_BAD;
-		ist = bad ? NULL : inode_state_get(fs->dev, fs->ino, false);
-		/* a good fault with no operation on its inode since it began: nothing to check */
+		/* a good fault with no operation since it began: nothing to check */
+		ist = bad || (!READ_ONCE(ops_live) && READ_ONCE(ops_gen) == fs->ops_gen) ? NULL :
+		      inode_state_get(fs->dev, fs->ino, false);
 		if (bad || (ist && ist->op.ts_begin && (!ist->op.ts_end || ist->op.ts_end > fs->ts)))
 			fault_check(ctx, fs, bad);
 	}
@@ -778,6 +807,14 @@ static __noinline struct fl_op_state *op_begin(enum fl_hook hook, enum fl_op op,
 	return st;
 }
 
+/* The task's op is over: its hold on ops_live goes with it. */
+static __always_inline void op_drop(__u32 tid, struct fl_op_state *st)
+{
+	if (st->live)
+		__sync_fetch_and_add(&ops_live, -1);
+	bpf_map_delete_elem(&ops, &tid);
+}
+
 /* An op level that changes nothing: still counted, so its exit balances. */
 static __always_inline void op_nest(enum fl_hook hook)
 {
@@ -808,6 +845,10 @@ static __noinline void op_publish(void *ctx, struct fl_op_state *st, __u64 ts_en
 	ist = inode_state_get(st->dev, st->ino, true);
 	if (!ist)
 		return;
+	if (!ts_end && !st->live) {
+		st->live = 1;
+		__sync_fetch_and_add(&ops_live, 1);
+	}
 	__builtin_memcpy(&ist->op, &st->side, sizeof(ist->op));
 	if (!st->teardown_seen) {
 		ist->op.ts_begin = st->ts_op_begin;
@@ -817,6 +858,8 @@ static __noinline void op_publish(void *ctx, struct fl_op_state *st, __u64 ts_en
 	if (!ts_end)
 		ist->op.flags |= FL_F_INFLIGHT;
 	/* a fault that broke I1 and overlapped us is a race seen from this side */
+	if (ts_end)
+		__sync_fetch_and_add(&ops_gen, 1);
 	if (ist->bad_fault.ts_begin && fl_is_race(&ist->bad_fault, &ist->op))
 		emit_race(NULL, ctx, &ist->bad_fault, &ist->op, &ik);
 }
@@ -996,7 +1039,7 @@ static __noinline int op_end(void *ctx, enum fl_hook hook, long ret, bool outerm
 		count(FL_CTR_OPS_INODE_UNKNOWN);
 		op_event(FL_EV_OP_END, hook, st, ret);
 	}
-	bpf_map_delete_elem(&ops, &tid);
+	op_drop(tid, st);	/* after its end is published: see ops_live */
 	return 0;
 }
 
@@ -1385,7 +1428,7 @@ static __noinline int sys_op_begin(void *ctx, enum fl_hook hook, enum fl_op op,
 	st = bpf_map_lookup_elem(&ops, &tid);
 	if (st) {
 		unbalanced(st->ts_op_begin);
-		bpf_map_delete_elem(&ops, &tid);
+		op_drop(tid, st);
 	}
 	if (inode && !inode_kept(inode_flags(inode)))
 		return 0;
@@ -1456,7 +1499,7 @@ static __noinline int sys_op_end(void *ctx, enum fl_hook hook, long ret, bool op
 		struct inode *inode = fd_inode(ret);
 
 		if (inode && !op_set_inode(st, inode, false)) {
-			bpf_map_delete_elem(&ops, &tid);
+			op_drop(tid, st);
 			return 0;
 		}
 		op_set_range(st);

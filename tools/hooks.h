@@ -42,7 +42,11 @@ struct fl_plan {
 	char fentry_status[160];	/* "" if fentry loads, else why not */
 	char kprobe_status[160];
 	int setattr_dentry_arg;		/* fuse_do_setattr(dentry, attr, ...) starts at 0 or 1 */
-	/* programs run with preemption off (bpf_preempt_disable(), 6.10) */
+	/*
+	 * programs run with preemption off (bpf_preempt_disable(), 6.10):
+	 * function hooks always, tracepoint programs where tracepoints run them
+	 * preemptible (tp_copies > 1); elsewhere the tracepoint has it off
+	 */
 	bool preempt_guard;
 	/* the kernel counts the runs it skips (bpf_prog_info.recursion_misses, 5.12) */
 	bool misses_counted;
