@@ -1583,13 +1583,16 @@ int bench_calibrate(void *ctx)
 		if (!fs)
 			continue;
 		fs->ts = bpf_ktime_get_ns();
+		fs->ops_gen = READ_ONCE(ops_gen);
 		fs->lock = fl_rwsem_decode(fs->ts, tid, bpf_get_current_task());
 		fl_fault_range(fs->ts & 0xffff, 0, &fs->start, &fs->end);
 		fs = bpf_map_lookup_elem(&faults, &tid);
 		if (!fs)
 			continue;
 		key.ino = fs->ts;
-		if (bpf_map_lookup_elem(&inodes, &key))
+		/* the inode only when an op could overlap, as in fault_end() */
+		if ((READ_ONCE(ops_live) || READ_ONCE(ops_gen) != fs->ops_gen) &&
+		    bpf_map_lookup_elem(&inodes, &key))
 			key.dev = 1;
 		if (bpf_ktime_get_ns() > key.ino)
 			fs->ts = 0;
