@@ -141,6 +141,12 @@ struct fl_fault_state {
 	__u64 ops_gen;	/* ops_gen when the fault began */
 };
 
+/* Could an operation overlap fault @fs (see ops_live)? If not, its inode need not be looked up. */
+static __always_inline bool op_may_overlap(const struct fl_fault_state *fs)
+{
+	return READ_ONCE(ops_live) || READ_ONCE(ops_gen) != fs->ops_gen;
+}
+
 /* The operation in flight in one task, from its outermost hook to its end. */
 struct fl_op_state {
 	struct fl_side side;	/* published to the inode once the inode is known */
@@ -650,8 +656,7 @@ static __always_inline void fault_end(void *ctx, enum fl_hook hook, int ret)
 	if (fl_invariants_apply(fs->flags)) {
 		bad = fl_fault_lock_verdict((enum fl_lock)fs->lock) == FL_BAD;
 		/* a good fault with no operation since it began: nothing to check */
-		ist = bad || (!READ_ONCE(ops_live) && READ_ONCE(ops_gen) == fs->ops_gen) ? NULL :
-		      inode_state_get(fs->dev, fs->ino, false);
+		ist = bad || !op_may_overlap(fs) ? NULL : inode_state_get(fs->dev, fs->ino, false);
 		if (bad || (ist && ist->op.ts_begin && (!ist->op.ts_end || ist->op.ts_end > fs->ts)))
 			fault_check(ctx, fs, bad);
 	}
@@ -1591,8 +1596,7 @@ int bench_calibrate(void *ctx)
 			continue;
 		key.ino = fs->ts;
 		/* the inode only when an op could overlap, as in fault_end() */
-		if ((READ_ONCE(ops_live) || READ_ONCE(ops_gen) != fs->ops_gen) &&
-		    bpf_map_lookup_elem(&inodes, &key))
+		if (op_may_overlap(fs) && bpf_map_lookup_elem(&inodes, &key))
 			key.dev = 1;
 		if (bpf_ktime_get_ns() > key.ino)
 			fs->ts = 0;
