@@ -820,6 +820,23 @@ static __always_inline void op_drop(__u32 tid, struct fl_op_state *st)
 	bpf_map_delete_elem(&ops, &tid);
 }
 
+/*
+ * An op dropped without its end (the kernel skipped the hook that ends it) may still show
+ * in flight on its inode, where every later fault would overlap it: close it there, as
+ * ended by now at the latest. Another op's record on the inode is left alone.
+ */
+static __noinline void op_close(struct fl_op_state *st)
+{
+	struct fl_inode_state *ist = inode_state_get(st->dev, st->ino, false);
+	__u64 begun = st->teardown_seen ? st->side.ts_begin : st->ts_op_begin;
+
+	if (!ist || !(ist->op.flags & FL_F_INFLIGHT) || ist->op.ts_begin != begun)
+		return;
+	ist->op.ts_end = bpf_ktime_get_ns();
+	ist->op.flags &= ~FL_F_INFLIGHT;
+	__sync_fetch_and_add(&ops_gen, 1);
+}
+
 /* An op level that changes nothing: still counted, so its exit balances. */
 static __always_inline void op_nest(enum fl_hook hook)
 {
@@ -1433,6 +1450,8 @@ static __noinline int sys_op_begin(void *ctx, enum fl_hook hook, enum fl_op op,
 	st = bpf_map_lookup_elem(&ops, &tid);
 	if (st) {
 		unbalanced(st->ts_op_begin);
+		if (st->live)
+			op_close(st);
 		op_drop(tid, st);
 	}
 	if (inode && !inode_kept(inode_flags(inode)))
@@ -1620,6 +1639,51 @@ int selftest_lost_insert_race(void *ctx)
 		return 0;
 	bpf_map_update_elem(&ops, &key, init, BPF_NOEXIST);	/* the other CPU wins */
 	selftest_found = bpf_map_try_init(&ops, &key, init) != NULL;
+	bpf_map_delete_elem(&ops, &key);
+	return 0;
+}
+
+/*
+ * Self-test of op_close() (tests/live): an op dropped without its end closes its own
+ * in-flight record on its inode, and leaves a record another op made alone.
+ */
+__u32 selftest_closed, selftest_other_kept;
+
+SEC("raw_tp")
+int selftest_op_close(void *ctx)
+{
+	__u32 key = 0xfffffffd, zero = 0;
+	struct fl_op_state *init = bpf_map_lookup_elem(&zero_op, &zero);
+	struct fl_inode_state *ist;
+	struct fl_op_state *st;
+
+	if (!init)
+		return 0;
+	st = bpf_map_try_init(&ops, &key, init);
+	ist = inode_state_get(0xffffffff, 0xfffffffd, true);
+	if (!st || !ist)
+		goto out;
+	st->dev = 0xffffffff;
+	st->ino = 0xfffffffd;
+	st->teardown_seen = 1;
+	st->live = 1;
+	st->side.ts_begin = 1000;
+	ist->op.ts_begin = 1000;
+	ist->op.ts_end = 0;
+	ist->op.flags = FL_F_INFLIGHT;
+	op_close(st);
+	selftest_closed = !(ist->op.flags & FL_F_INFLIGHT) && ist->op.ts_end;
+	ist->op.ts_begin = 2000;	/* another op's, still in flight */
+	ist->op.ts_end = 0;
+	ist->op.flags = FL_F_INFLIGHT;
+	op_close(st);
+	selftest_other_kept = (ist->op.flags & FL_F_INFLIGHT) && !ist->op.ts_end;
+out:
+	{
+		struct fl_inode_key ik = { .ino = 0xfffffffd, .dev = 0xffffffff };
+
+		bpf_map_delete_elem(&inodes, &ik);
+	}
 	bpf_map_delete_elem(&ops, &key);
 	return 0;
 }

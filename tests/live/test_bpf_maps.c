@@ -3,7 +3,8 @@
  * The BPF object's own map helpers, run in this kernel with BPF_PROG_TEST_RUN
  * (root). selftest_lost_insert_race: another CPU inserts the key a program is
  * about to insert (two CPUs first touching one inode); bpf_map_try_init()
- * must find that entry instead of losing the state.
+ * must find that entry instead of losing the state. selftest_op_close: an op dropped
+ * without its end closes its in-flight record on the inode, and only its own.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,7 +15,8 @@
 #include <bpf/libbpf.h>
 #include "faultline.skel.h"
 
-static void lost_insert_race(void **state)
+/* Load only the program @pick names and run it once. */
+static struct faultline_bpf *run_alone(struct bpf_program *(*pick)(struct faultline_bpf *))
 {
 	LIBBPF_OPTS(bpf_test_run_opts, topts);
 	struct faultline_bpf *skel = faultline_bpf__open();
@@ -22,11 +24,36 @@ static void lost_insert_race(void **state)
 
 	assert_non_null(skel);
 	bpf_object__for_each_program(p, skel->obj)
-		bpf_program__set_autoload(p, p == skel->progs.selftest_lost_insert_race);
+		bpf_program__set_autoload(p, p == pick(skel));
 	assert_int_equal(faultline_bpf__load(skel), 0);
-	assert_int_equal(bpf_prog_test_run_opts(bpf_program__fd(skel->progs.selftest_lost_insert_race),
-						&topts), 0);
+	assert_int_equal(bpf_prog_test_run_opts(bpf_program__fd(pick(skel)), &topts), 0);
+	return skel;
+}
+
+static struct bpf_program *pick_insert_race(struct faultline_bpf *s)
+{
+	return s->progs.selftest_lost_insert_race;
+}
+
+static struct bpf_program *pick_op_close(struct faultline_bpf *s)
+{
+	return s->progs.selftest_op_close;
+}
+
+static void lost_insert_race(void **state)
+{
+	struct faultline_bpf *skel = run_alone(pick_insert_race);
+
 	assert_int_equal(skel->bss->selftest_found, 1);
+	faultline_bpf__destroy(skel);
+}
+
+static void dropped_op_closes_its_record(void **state)
+{
+	struct faultline_bpf *skel = run_alone(pick_op_close);
+
+	assert_int_equal(skel->bss->selftest_closed, 1);
+	assert_int_equal(skel->bss->selftest_other_kept, 1);
 	faultline_bpf__destroy(skel);
 }
 
@@ -34,6 +61,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(lost_insert_race),
+		cmocka_unit_test(dropped_op_closes_its_record),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
