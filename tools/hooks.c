@@ -398,7 +398,8 @@ void fl_plan_build(struct fl_plan *p, const struct fl_kbtf *k, const struct fl_k
 	p->preempt_guard = fl_kbtf_func_exists(k, "bpf_preempt_disable") &&
 			   fl_kbtf_func_exists(k, "bpf_preempt_enable");
 	p->misses_counted = fl_kbtf_member_exists(k, "bpf_prog_info", "recursion_misses") == 1;
-	p->tp_copies = fl_kbtf_func_exists(k, "trace_call_bpf_faultable") ? FL_TP_COPIES : 1;
+	p->tp_preemptible = fl_kbtf_func_exists(k, "trace_call_bpf_faultable");
+	p->tp_copies = p->tp_preemptible ? FL_TP_COPIES : 1;
 
 	plan_coverage(p);
 }

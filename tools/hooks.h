@@ -45,15 +45,16 @@ struct fl_plan {
 	/*
 	 * programs run with preemption off (bpf_preempt_disable(), 6.10):
 	 * function hooks always, tracepoint programs where tracepoints run them
-	 * preemptible (tp_copies > 1); elsewhere the tracepoint has it off
+	 * preemptible (tp_preemptible); elsewhere the tracepoint has it off
 	 */
 	bool preempt_guard;
+	/* the kernel runs tracepoint programs preemptible (trace_call_bpf_faultable()) */
+	bool tp_preemptible;
 	/* the kernel counts the runs it skips (bpf_prog_info.recursion_misses, 5.12) */
 	bool misses_counted;
 	/*
-	 * copies of each tracepoint program: FL_TP_COPIES where the kernel runs
-	 * tracepoint programs preemptible (it has trace_call_bpf_faultable(), as
-	 * Debian's 7.x have beside their SRCU tracepoints), so a run the kernel
+	 * copies of each tracepoint program: FL_TP_COPIES where tp_preemptible
+	 * (Debian's 7.x, beside their SRCU tracepoints), so a run the kernel
 	 * skips is made up; else 1. A wrong guess costs an incomplete verdict
 	 * (the skips are counted), never a false clean.
 	 */

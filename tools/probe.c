@@ -34,13 +34,13 @@ static void print_human(const struct fl_plan *plan, const struct fl_kbtf *k, con
 	printf("kprobe       %s\n", plan->kprobe_status[0] ? plan->kprobe_status : "available");
 	printf("preemption   %s\n", !plan->preempt_guard ?
 	       "left as the kernel runs programs (no bpf_preempt_disable before 6.10)" :
-	       plan->tp_copies > 1 ? "off while a program runs (bpf_preempt_disable)" :
+	       plan->tp_preemptible ? "off while a program runs (bpf_preempt_disable)" :
 	       "off while a program runs (bpf_preempt_disable in function hooks; tracepoints "
 	       "run theirs with it off)");
 	printf("missed runs  %s\n", plan->misses_counted ?
 	       "counted by the kernel (bpf_prog_info.recursion_misses)" :
 	       "not counted by this kernel (before 5.12); unpaired begins and ends are");
-	printf("tracepoints  %s\n", plan->tp_copies > 1 ?
+	printf("tracepoints  %s\n", plan->tp_preemptible ?
 	       "run preemptible here: each program loaded 3 times, a run the kernel skips is "
 	       "made up by the next copy" :
 	       "each program loaded once (no SRCU tracepoints here; a skipped run is counted)");

@@ -254,7 +254,7 @@ static int set_config(struct fl_session *s, const struct fl_plan *plan,
 	rd->cfg_preempt_guard = plan->preempt_guard;
 	rd->cfg_tp_copies = plan->tp_copies;
 	/* the kernel the copies are for is the one that runs tracepoint programs preemptible */
-	rd->cfg_tp_preempt_guard = plan->preempt_guard && plan->tp_copies > 1;
+	rd->cfg_tp_preempt_guard = plan->preempt_guard && plan->tp_preemptible;
 
 	if ((o->events_ring_bytes && !ring_size_ok(o->events_ring_bytes)) ||
 	    (o->violations_ring_bytes && !ring_size_ok(o->violations_ring_bytes)))
