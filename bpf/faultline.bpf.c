@@ -1311,9 +1311,7 @@ static __always_inline bool take_turn(enum fl_hook hook, int end, int copy)
 
 	if (slot >= FL_TP_SLOTS)
 		return false;
-	t = bpf_map_lookup_elem(&turns, &tid);
-	if (!t)
-		t = bpf_map_try_init(&turns, &tid, &no_turns);
+	t = bpf_map_lookup_or_try_init(&turns, &tid, &no_turns);
 	if (t) {
 		__u8 last = t->last[slot];
 

@@ -24,4 +24,13 @@ static __always_inline void *bpf_map_try_init(void *map, const void *key, const 
 	return bpf_map_lookup_elem(map, key);
 }
 
+/* The value under @key, inserted from @init if there is none yet (see bpf_map_try_init()). */
+static __always_inline void *bpf_map_lookup_or_try_init(void *map, const void *key,
+							const void *init)
+{
+	void *val = bpf_map_lookup_elem(map, key);
+
+	return val ? val : bpf_map_try_init(map, key, init);
+}
+
 #endif /* FAULTLINE_MAPS_BPF_H */
