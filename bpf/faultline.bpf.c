@@ -1650,6 +1650,7 @@ __u32 selftest_closed, selftest_other_kept;
 SEC("raw_tp")
 int selftest_op_close(void *ctx)
 {
+	struct fl_inode_key ik = { .ino = 0xfffffffd, .dev = 0xffffffff };
 	__u32 key = 0xfffffffd, zero = 0;
 	struct fl_op_state *init = bpf_map_lookup_elem(&zero_op, &zero);
 	struct fl_inode_state *ist;
@@ -1658,11 +1659,11 @@ int selftest_op_close(void *ctx)
 	if (!init)
 		return 0;
 	st = bpf_map_try_init(&ops, &key, init);
-	ist = inode_state_get(0xffffffff, 0xfffffffd, true);
+	ist = inode_state_get(ik.dev, ik.ino, true);
 	if (!st || !ist)
 		goto out;
-	st->dev = 0xffffffff;
-	st->ino = 0xfffffffd;
+	st->dev = ik.dev;
+	st->ino = ik.ino;
 	st->teardown_seen = 1;
 	st->live = 1;
 	st->side.ts_begin = 1000;
@@ -1677,11 +1678,7 @@ int selftest_op_close(void *ctx)
 	op_close(st);
 	selftest_other_kept = (ist->op.flags & FL_F_INFLIGHT) && !ist->op.ts_end;
 out:
-	{
-		struct fl_inode_key ik = { .ino = 0xfffffffd, .dev = 0xffffffff };
-
-		bpf_map_delete_elem(&inodes, &ik);
-	}
+	bpf_map_delete_elem(&inodes, &ik);
 	bpf_map_delete_elem(&ops, &key);
 	return 0;
 }

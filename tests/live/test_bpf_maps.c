@@ -15,34 +15,26 @@
 #include <bpf/libbpf.h>
 #include "faultline.skel.h"
 
-/* Load only the program @pick names and run it once. */
-static struct faultline_bpf *run_alone(struct bpf_program *(*pick)(struct faultline_bpf *))
+/* Load only the program @name and run it once. */
+static struct faultline_bpf *run_alone(const char *name)
 {
 	LIBBPF_OPTS(bpf_test_run_opts, topts);
 	struct faultline_bpf *skel = faultline_bpf__open();
-	struct bpf_program *p;
+	struct bpf_program *p, *prog;
 
 	assert_non_null(skel);
+	prog = bpf_object__find_program_by_name(skel->obj, name);
+	assert_non_null(prog);
 	bpf_object__for_each_program(p, skel->obj)
-		bpf_program__set_autoload(p, p == pick(skel));
+		bpf_program__set_autoload(p, p == prog);
 	assert_int_equal(faultline_bpf__load(skel), 0);
-	assert_int_equal(bpf_prog_test_run_opts(bpf_program__fd(pick(skel)), &topts), 0);
+	assert_int_equal(bpf_prog_test_run_opts(bpf_program__fd(prog), &topts), 0);
 	return skel;
-}
-
-static struct bpf_program *pick_insert_race(struct faultline_bpf *s)
-{
-	return s->progs.selftest_lost_insert_race;
-}
-
-static struct bpf_program *pick_op_close(struct faultline_bpf *s)
-{
-	return s->progs.selftest_op_close;
 }
 
 static void lost_insert_race(void **state)
 {
-	struct faultline_bpf *skel = run_alone(pick_insert_race);
+	struct faultline_bpf *skel = run_alone("selftest_lost_insert_race");
 
 	assert_int_equal(skel->bss->selftest_found, 1);
 	faultline_bpf__destroy(skel);
@@ -50,7 +42,7 @@ static void lost_insert_race(void **state)
 
 static void dropped_op_closes_its_record(void **state)
 {
-	struct faultline_bpf *skel = run_alone(pick_op_close);
+	struct faultline_bpf *skel = run_alone("selftest_op_close");
 
 	assert_int_equal(skel->bss->selftest_closed, 1);
 	assert_int_equal(skel->bss->selftest_other_kept, 1);

@@ -310,7 +310,7 @@ int main(int argc, char **argv)
 	unsigned int i, nth;
 	struct statx stx;
 	bool dax;
-	int c, fd;
+	int c;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "f:s:t:k:o:d:i:S:H:h", opts, NULL)) != -1) {
@@ -381,14 +381,14 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
-	fd = file_fd = open(path, O_RDWR | O_CREAT, 0644);
-	if (fd < 0 || ftruncate(fd, (off_t)size)) {
+	file_fd = open(path, O_RDWR | O_CREAT, 0644);
+	if (file_fd < 0 || ftruncate(file_fd, (off_t)size)) {
 		fprintf(stderr, PROG ": %s: %s\n", path, strerror(errno));
 		return 1;
 	}
-	dax = !statx(fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS, &stx) &&
+	dax = !statx(file_fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS, &stx) &&
 	      (stx.stx_attributes & STATX_ATTR_DAX);
-	map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, file_fd, 0);
 	if (map == MAP_FAILED) {
 		fprintf(stderr, PROG ": mmap %s: %s\n", path, strerror(errno));
 		return 1;
@@ -424,7 +424,7 @@ int main(int argc, char **argv)
 		pthread_join(th[i], NULL);
 	elapsed = now() - t0;
 	munmap(map, size);
-	close(fd);
+	close(file_fd);
 
 	printf("{\"file\":\"%s\",\"dax\":%s,\"seconds\":%.6f,\"size\":%zu,\"faulters\":%u,\"shrinkers\":%u,"
 	       "\"reads\":%lu,\"writes\":%lu,\"sigbus\":%lu,\"zaps\":%lu,\"beyond_eof_ok\":%lu,"
