@@ -116,9 +116,10 @@ static __always_inline enum fl_lock lock_state(struct inode *inode, __u16 flags)
 /*
  * The fault path's version: the fs_dax tracepoints hand us BTF-typed
  * pointers (tp_btf), so on the common layout (5.15+, not RT) plain loads
- * replace bpf_probe_read() calls.
+ * replace bpf_probe_read() calls. @self is the current task, which the
+ * caller has at hand.
  */
-static __always_inline enum fl_lock fault_lock_state(struct inode *inode, __u16 flags)
+static __always_inline enum fl_lock fault_lock_state(struct inode *inode, __u16 flags, __u64 self)
 {
 	struct address_space___fl *mapping;
 
@@ -127,8 +128,7 @@ static __always_inline enum fl_lock fault_lock_state(struct inode *inode, __u16 
 	    !((flags & FL_F_FUSE) && cfg_fuse_unlocked)) {
 		mapping = (void *)inode->i_mapping;
 		return fl_rwsem_decode(mapping->invalidate_lock.count.counter,
-				       mapping->invalidate_lock.owner.counter,
-				       bpf_get_current_task());
+				       mapping->invalidate_lock.owner.counter, self);
 	}
 	return lock_state(inode, flags);
 }
@@ -151,11 +151,12 @@ struct vm_fault___int_flags {
 
 #define FL_FAULT_FLAG_WRITE	0x01
 
+/* @vmf is BTF-typed (the fs_dax tracepoints, tp_btf): plain loads */
 static __always_inline __u32 vmf_flags(struct vm_fault *vmf)
 {
 	if (bpf_core_field_exists(struct vm_fault___enum_flags, flags))
-		return BPF_CORE_READ((struct vm_fault___enum_flags *)vmf, flags);
-	return BPF_CORE_READ((struct vm_fault___int_flags *)vmf, flags);
+		return ((struct vm_fault___enum_flags *)vmf)->flags;
+	return ((struct vm_fault___int_flags *)vmf)->flags;
 }
 
 /* ---- inodes ---- */

@@ -40,6 +40,11 @@ const volatile bool cfg_fault_entry_hooks = false;
 const volatile bool cfg_layout_check = false;
 /* the kernel has bpf_preempt_disable() (6.10): GUARDED() uses it */
 const volatile bool cfg_preempt_guard = false;
+/*
+ * Per-task state lives in task local storage where tracing programs may use
+ * it (not 5.10); elsewhere userspace turns map "tasks" into a hash by tid.
+ */
+const volatile bool cfg_task_storage = false;
 /* copies of each tracepoint program attached (TP_PROGS): 1 needs no turns */
 const volatile __u32 cfg_tp_copies = 1;
 /*
@@ -141,6 +146,13 @@ struct fl_fault_state {
 	__u64 ops_gen;	/* ops_gen when the fault began */
 };
 
+/* What faultline keeps of a task: the fault it is in and the FUSE fault entry point. */
+struct fl_task_state {
+	struct fl_fault_state fault;	/* ts 0 between faults */
+	__u16 entry;	/* FUSE fault entry point it is inside (fuse_dax_fault & co) + 1, or 0 */
+	__u16 pad[3];
+};
+
 /* Could an operation overlap fault @fs (see ops_live)? If not, its inode need not be looked up. */
 static __always_inline bool op_may_overlap(const struct fl_fault_state *fs)
 {
@@ -205,24 +217,18 @@ struct {
 } violations SEC(".maps");
 
 /*
- * The fault a task is in, by tid. An entry stays with its task while it
- * lives (ts 0 between faults) and goes when the task exits: a fault then
- * costs two lookups instead of an insert and a delete.
+ * Each task's state (task_state()): task local storage where the kernel lets
+ * tracing programs use it (cfg_task_storage), which goes with the task by
+ * itself; else userspace makes this a hash by tid before loading, whose entry
+ * stays while the task lives (a fault then costs lookups, not an insert and a
+ * delete) and goes at its exit (tp_task_exit()).
  */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 16384);
-	__type(key, __u32);
-	__type(value, struct fl_fault_state);
-} faults SEC(".maps");
-
-/* FUSE fault entry point a task is inside (fuse_dax_fault & co) plus one, 0 outside; by tid */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 16384);
-	__type(key, __u32);
-	__type(value, __u16);
-} fault_entries SEC(".maps");
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct fl_task_state);
+} tasks SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -273,8 +279,8 @@ struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct fl_fault_state);
-} zero_fault SEC(".maps");
+	__type(value, struct fl_task_state);
+} zero_task SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -331,16 +337,24 @@ static __always_inline struct fl_stats *hit(enum fl_hook h)
 	return st;
 }
 
-/* Evidence: one lock read on a DAX inode, readable (@read) or not. */
+/* Evidence: one lock read on a DAX inode, readable (@read) or not, counted in @st. */
+static __always_inline void count_lock_read_in(struct fl_stats *st, enum fl_lock lock,
+					       enum fl_counter read, enum fl_counter unknown)
+{
+	if (!st)
+		return;
+	if (fl_lock_known(lock)) {
+		st->ctr[read]++;
+	} else {
+		st->ctr[unknown]++;
+		st->ctr[FL_CTR_LOCK_UNKNOWN]++;
+	}
+}
+
 static __always_inline void count_lock_read(enum fl_lock lock, enum fl_counter read,
 					    enum fl_counter unknown)
 {
-	if (fl_lock_known(lock)) {
-		count(read);
-	} else {
-		count(unknown);
-		count(FL_CTR_LOCK_UNKNOWN);
-	}
+	count_lock_read_in(my_stats(), lock, read, unknown);
 }
 
 /* A begin or end the kernel skipped, unless the op or fault began before attaching finished. */
@@ -353,6 +367,36 @@ static __always_inline void unbalanced(__u64 ts_begin)
 static __always_inline __u32 current_tid(void)
 {
 	return (__u32)bpf_get_current_pid_tgid();
+}
+
+/* The current task: a BTF pointer where task local storage needs one. */
+static __always_inline struct task_struct *current_task(void)
+{
+	if (cfg_task_storage)
+		return bpf_get_current_task_btf();
+	return (struct task_struct *)bpf_get_current_task();
+}
+
+/*
+ * The state of @task, the current task (current_task()), made zeroed on
+ * first use if @create; NULL when there is none, or none could be made (the
+ * hash full, or no memory).
+ */
+static __always_inline struct fl_task_state *task_state_of(struct task_struct *task, bool create)
+{
+	__u32 tid;
+
+	if (cfg_task_storage)
+		return bpf_task_storage_get(&tasks, task, NULL,
+					    create ? BPF_LOCAL_STORAGE_GET_F_CREATE : 0);
+	tid = current_tid();
+	return create ? state_get(&tasks, &tid, &zero_task) : bpf_map_lookup_elem(&tasks, &tid);
+}
+
+/* The current task's state, as task_state_of(); the hash needs no task pointer. */
+static __always_inline struct fl_task_state *task_state(bool create)
+{
+	return task_state_of(cfg_task_storage ? bpf_get_current_task_btf() : NULL, create);
 }
 
 /* Keep this inode? Counts why not. */
@@ -534,9 +578,10 @@ static __always_inline void fault_begin(enum fl_hook hook, struct inode *inode,
 {
 	struct fl_stats *stats = hit(hook);
 	struct super_block *sb = inode->i_sb;
-	__u32 tid = current_tid();
+	struct task_struct *task;
 	struct fl_fault_state *fs;
-	__u16 flags, *entry;
+	struct fl_task_state *t;
+	__u16 flags;
 
 	flags = FL_F_INODE_KNOWN;
 	if (sb->s_magic == FL_FUSE_SUPER_MAGIC)
@@ -548,14 +593,18 @@ static __always_inline void fault_begin(enum fl_hook hook, struct inode *inode,
 	if (stats)
 		stats->ctr[FL_CTR_FAULTS]++;
 	/* made at the task's first fault, then reused */
-	fs = state_get(&faults, &tid, &zero_fault);
-	if (!fs) {
+	task = current_task();
+	t = task_state_of(task, true);
+	if (!t) {
 		if (stats)
 			stats->ctr[FL_CTR_MAP_FULL]++;
 		return;
 	}
+	fs = &t->fault;
 	if (fs->ts)	/* the last fault's end was skipped */
 		unbalanced(fs->ts);
+	else if (stats)
+		stats->faults_open++;
 	fs->ts = bpf_ktime_get_ns();
 	fs->ops_gen = READ_ONCE(ops_gen);
 	fs->dev = sb->s_dev;
@@ -566,14 +615,12 @@ static __always_inline void fault_begin(enum fl_hook hook, struct inode *inode,
 	fs->flags = flags;
 	fs->hook = hook;
 	fs->entry_hook = hook;
-	if (cfg_fault_entry_hooks) {
-		entry = bpf_map_lookup_elem(&fault_entries, &tid);
-		if (entry && *entry)
-			fs->entry_hook = *entry - 1;
-	}
-	fs->lock = fault_lock_state(inode, flags);
+	if (cfg_fault_entry_hooks && t->entry)
+		fs->entry_hook = t->entry - 1;
+	fs->lock = fault_lock_state(inode, flags, (__u64)task);
 	if (fl_invariants_apply(flags)) {
-		count_lock_read(fs->lock, FL_CTR_DAX_FAULTS_LOCK_READ, FL_CTR_DAX_FAULTS_LOCK_UNKNOWN);
+		count_lock_read_in(stats, fs->lock, FL_CTR_DAX_FAULTS_LOCK_READ,
+				   FL_CTR_DAX_FAULTS_LOCK_UNKNOWN);
 		if (fl_fault_lock_verdict(fs->lock) == FL_BAD) {
 			struct fl_inode_state *ist = inode_state_get(fs->dev, fs->ino, true);
 
@@ -642,17 +689,17 @@ static __noinline void fault_check(void *ctx, struct fl_fault_state *fs, bool ba
 
 static __always_inline void fault_end(void *ctx, enum fl_hook hook, int ret)
 {
-	__u32 tid = current_tid();
+	struct fl_stats *stats = hit(hook);
+	struct fl_task_state *t = task_state(false);
 	struct fl_fault_state *fs;
 	struct fl_inode_state *ist;
 	bool bad;
 
-	hit(hook);
-	fs = bpf_map_lookup_elem(&faults, &tid);
-	if (!fs || !fs->ts) {
+	if (!t || !t->fault.ts) {
 		count(FL_CTR_UNMATCHED_END);
 		return;
 	}
+	fs = &t->fault;
 	if (fl_invariants_apply(fs->flags)) {
 		bad = fl_fault_lock_verdict((enum fl_lock)fs->lock) == FL_BAD;
 		/* a good fault with no operation since it began: nothing to check */
@@ -663,33 +710,33 @@ static __always_inline void fault_end(void *ctx, enum fl_hook hook, int ret)
 	EMIT(.kind = FL_EV_FAULT_END, .hook = hook, .dev = fs->dev, .ino = fs->ino,
 	     .start = fs->start, .end = fs->end, .op = FL_OP_FAULT, .lock = fs->lock,
 	     .flags = fs->flags, .ret = ret);
-	fs->ts = 0;	/* between faults; the entry stays with the task */
+	fs->ts = 0;	/* between faults; the state stays with the task */
+	if (stats)
+		stats->faults_open--;
 }
 
 /* FUSE fault entry points: only name the fault; the lock is taken after them. */
 static __noinline int fault_entry_begin(void *ctx, enum fl_hook hook, const struct fl_args *a)
 {
-	__u32 tid = current_tid();
-	__u16 h = hook + 1, *entry;
+	struct fl_task_state *t;
 
 	hit(hook);
-	entry = bpf_map_lookup_elem(&fault_entries, &tid);
-	if (entry)
-		*entry = h;
-	else if (bpf_map_update_elem(&fault_entries, &tid, &h, BPF_NOEXIST))
+	t = task_state(true);
+	if (t)
+		t->entry = hook + 1;
+	else
 		count(FL_CTR_MAP_FULL);
 	return 0;
 }
 
 static __noinline int fault_entry_end(void *ctx, enum fl_hook hook, long ret)
 {
-	__u32 tid = current_tid();
-	__u16 *entry;
+	struct fl_task_state *t;
 
 	hit(hook);
-	entry = bpf_map_lookup_elem(&fault_entries, &tid);
-	if (entry)
-		*entry = 0;
+	t = task_state(false);
+	if (t)
+		t->entry = 0;
 	return 0;
 }
 
@@ -715,14 +762,17 @@ struct {
 
 static const struct fl_turns no_turns;
 
-/* A task's fault entries go with it (classic tracepoint: 5.10 and on). */
+/*
+ * A task's entries go with it (classic tracepoint: 5.10 and on); task local
+ * storage goes by itself.
+ */
 SEC("tracepoint/sched/sched_process_exit")
 int tp_task_exit(void *ctx)
 {
 	__u32 tid = current_tid();
 
-	bpf_map_delete_elem(&faults, &tid);
-	bpf_map_delete_elem(&fault_entries, &tid);
+	if (!cfg_task_storage)
+		bpf_map_delete_elem(&tasks, &tid);
 	bpf_map_delete_elem(&turns, &tid);
 	return 0;
 }
@@ -1597,20 +1647,25 @@ int bench_calibrate(void *ctx)
 		struct fl_stats *stats = my_stats();
 		struct fl_inode_key key = {};
 		__u32 tid = current_tid();
+		struct task_struct *task;
+		struct fl_task_state *t;
 		struct fl_fault_state *fs;
 
 		if (stats)
 			stats->ctr[FL_CTR_UNMATCHED_END] += 0;
-		fs = state_get(&faults, &tid, &zero_fault);
-		if (!fs)
+		task = current_task();
+		t = task_state_of(task, true);
+		if (!t)
 			continue;
+		fs = &t->fault;
 		fs->ts = bpf_ktime_get_ns();
 		fs->ops_gen = READ_ONCE(ops_gen);
-		fs->lock = fl_rwsem_decode(fs->ts, tid, bpf_get_current_task());
+		fs->lock = fl_rwsem_decode(fs->ts, tid, (__u64)task);
 		fl_fault_range(fs->ts & 0xffff, 0, &fs->start, &fs->end);
-		fs = bpf_map_lookup_elem(&faults, &tid);
-		if (!fs)
+		t = task_state(false);
+		if (!t)
 			continue;
+		fs = &t->fault;
 		key.ino = fs->ts;
 		/* the inode only when an op could overlap, as in fault_end() */
 		if (op_may_overlap(fs) && bpf_map_lookup_elem(&inodes, &key))
@@ -1638,6 +1693,35 @@ int selftest_lost_insert_race(void *ctx)
 	bpf_map_update_elem(&ops, &key, init, BPF_NOEXIST);	/* the other CPU wins */
 	selftest_found = bpf_map_try_init(&ops, &key, init) != NULL;
 	bpf_map_delete_elem(&ops, &key);
+	return 0;
+}
+
+/*
+ * Self-test of task_state() (tests/live), as task local storage and as the
+ * hash by tid: made zeroed at first use, then found again with what was
+ * written. The test task's state is deleted after.
+ */
+__u32 selftest_task_made, selftest_task_found;
+
+SEC("raw_tp")
+int selftest_task_state(void *ctx)
+{
+	struct fl_task_state *t = task_state(false);
+	__u32 tid = current_tid();
+
+	if (t)	/* left from an earlier run: the test is not clean */
+		return 0;
+	t = task_state(true);
+	if (!t)
+		return 0;
+	selftest_task_made = !t->fault.ts && !t->entry;
+	t->entry = FL_HOOK_FUSE_DAX_FAULT + 1;
+	t = task_state(false);
+	selftest_task_found = t && t->entry == FL_HOOK_FUSE_DAX_FAULT + 1;
+	if (cfg_task_storage)
+		bpf_task_storage_delete(&tasks, bpf_get_current_task_btf());
+	else
+		bpf_map_delete_elem(&tasks, &tid);
 	return 0;
 }
 
@@ -1718,8 +1802,9 @@ int bench_calibrate_exit(void *ctx)
 	for (__u32 i = 0; i < 256 && i < calibrate_loops; i++) {
 		__u32 tid = current_tid();
 
-		bpf_map_delete_elem(&faults, &tid);
-		bpf_map_delete_elem(&fault_entries, &tid);
+		if (!cfg_task_storage)
+			bpf_map_delete_elem(&tasks, &tid);
+		bpf_map_delete_elem(&turns, &tid);
 	}
 	return 0;
 }

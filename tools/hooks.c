@@ -44,6 +44,23 @@ static int try_fentry(const char *func)
 	return err;
 }
 
+/*
+ * Can the programs keep per-task state in task local storage? The map type
+ * came in 5.11, for BPF LSM programs only; "bpf: Enable task local storage
+ * for tracing programs" (a10787e6d58c) gave its helpers to the rest. kprobe
+ * and tracepoint programs share one helper table, which the tp_btf and fentry
+ * ones fall back to, so asking for a tracepoint program answers for every
+ * program that touches the state.
+ */
+static bool task_storage_usable(void)
+{
+	return libbpf_probe_bpf_map_type(BPF_MAP_TYPE_TASK_STORAGE, NULL) == 1 &&
+	       libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_task_storage_get,
+				       NULL) == 1 &&
+	       libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_get_current_task_btf,
+				       NULL) == 1;
+}
+
 /* Can a kprobe attach at @func? 0 or -errno. */
 static int try_kprobe(const char *func)
 {
@@ -400,6 +417,7 @@ void fl_plan_build(struct fl_plan *p, const struct fl_kbtf *k, const struct fl_k
 	p->misses_counted = fl_kbtf_member_exists(k, "bpf_prog_info", "recursion_misses") == 1;
 	p->tp_preemptible = fl_kbtf_func_exists(k, "trace_call_bpf_faultable");
 	p->tp_copies = p->tp_preemptible ? FL_TP_COPIES : 1;
+	p->task_storage = task_storage_usable();
 
 	plan_coverage(p);
 }

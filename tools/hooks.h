@@ -59,6 +59,8 @@ struct fl_plan {
 	 * (the skips are counted), never a false clean.
 	 */
 	int tp_copies;
+	/* per-task state in task local storage (not 5.10), else a hash by tid */
+	bool task_storage;
 	enum fl_coverage cov[FL_INV__COUNT];
 	char cov_reason[FL_INV__COUNT][240];
 };

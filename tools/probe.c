@@ -44,6 +44,10 @@ static void print_human(const struct fl_plan *plan, const struct fl_kbtf *k, con
 	       "run preemptible here: each program loaded 3 times, a run the kernel skips is "
 	       "made up by the next copy" :
 	       "each program loaded once (no SRCU tracepoints here; a skipped run is counted)");
+	printf("task state   %s\n", plan->task_storage ?
+	       "task local storage (goes with the task)" :
+	       "a hash by tid, emptied at task exit (tracing programs have no task local "
+	       "storage here)");
 	printf("loaded       %s\n", loaded ? "yes: every hook below was loaded and attached" :
 	       "no: not root, the plan was not loaded and attached");
 	printf("\nhooks\n");

@@ -236,6 +236,9 @@ static bool ring_size_ok(uint32_t bytes)
 	return bytes >= (uint32_t)getpagesize() && !(bytes & (bytes - 1));
 }
 
+/* tasks the hash standing in for task local storage holds, unless --inflight-max */
+#define TASKS_HASH_MAX 16384
+
 static int set_config(struct fl_session *s, const struct fl_plan *plan,
 		      const struct fl_session_opts *o)
 {
@@ -263,11 +266,16 @@ static int set_config(struct fl_session *s, const struct fl_plan *plan,
 		bpf_map__set_max_entries(s->skel->maps.events, o->events_ring_bytes);
 	if (o->violations_ring_bytes)
 		bpf_map__set_max_entries(s->skel->maps.violations, o->violations_ring_bytes);
-	if (o->inflight_max) {
-		bpf_map__set_max_entries(s->skel->maps.faults, o->inflight_max);
-		bpf_map__set_max_entries(s->skel->maps.fault_entries, o->inflight_max);
-		bpf_map__set_max_entries(s->skel->maps.ops, o->inflight_max);
+	rd->cfg_task_storage = plan->task_storage;
+	if (!plan->task_storage) {
+		/* tracing programs have no task local storage here (5.10): a hash by tid */
+		bpf_map__set_type(s->skel->maps.tasks, BPF_MAP_TYPE_HASH);
+		bpf_map__set_map_flags(s->skel->maps.tasks, 0);
+		bpf_map__set_max_entries(s->skel->maps.tasks, o->inflight_max ? o->inflight_max :
+					 TASKS_HASH_MAX);
 	}
+	if (o->inflight_max)
+		bpf_map__set_max_entries(s->skel->maps.ops, o->inflight_max);
 	if (o->inode_max)
 		bpf_map__set_max_entries(s->skel->maps.inodes, o->inode_max);
 	/* Event export off: the ring is never written, keep it at one page */
@@ -515,6 +523,7 @@ void fl_session_counters(struct fl_session *s, struct fl_session_stats *st)
 
 	memset(st->counters, 0, sizeof(st->counters));
 	memset(st->hook_hits, 0, sizeof(st->hook_hits));
+	st->inflight_faults = 0;
 	per_cpu = ncpu > 0 ? calloc(ncpu, sizeof(*per_cpu)) : NULL;
 	if (per_cpu && !bpf_map_lookup_elem(bpf_map__fd(s->skel->maps.stats), &zero, per_cpu)) {
 		for (int c = 0; c < ncpu; c++) {
@@ -522,6 +531,7 @@ void fl_session_counters(struct fl_session *s, struct fl_session_stats *st)
 				st->counters[i] += per_cpu[c].ctr[i];
 			for (int i = 0; i < FL_HOOK__COUNT; i++)
 				st->hook_hits[i] += per_cpu[c].hook[i];
+			st->inflight_faults += per_cpu[c].faults_open;	/* wraps to the count */
 		}
 	}
 	free(per_cpu);
@@ -532,26 +542,19 @@ void fl_session_counters(struct fl_session *s, struct fl_session_stats *st)
 	st->ring_events_seen = s->events_seen;
 }
 
-/*
- * Count a hash map's entries (@active: only those whose value does not start with
- * zeroes, i.e. per-task entries in use, not idle between faults), and with
- * @drain delete them all.
- */
-static uint64_t map_entries(struct bpf_map *map, bool drain, bool active)
+/* Count a hash map's entries, and with @drain delete them all. */
+static uint64_t map_entries(struct bpf_map *map, bool drain)
 {
 	int fd = bpf_map__fd(map);
-	size_t ksz = bpf_map__key_size(map), vsz = bpf_map__value_size(map);
-	static const char zeroes[8];
-	char key[64], next[64], *val = NULL;
+	size_t ksz = bpf_map__key_size(map);
+	char key[64], next[64];
 	uint64_t n = 0, seen = 0;
 	void *prev = NULL;
 
-	if (ksz > sizeof(key) || (active && !(val = malloc(vsz))))
+	if (ksz > sizeof(key))
 		return 0;
 	while (!bpf_map_get_next_key(fd, prev, next)) {
-		if (!active || (!bpf_map_lookup_elem(fd, next, val) &&
-				memcmp(val, zeroes, vsz < sizeof(zeroes) ? vsz : sizeof(zeroes))))
-			n++;
+		n++;
 		if (drain) {
 			bpf_map_delete_elem(fd, next);
 			prev = NULL;	/* restart: the key we stood on is gone */
@@ -562,7 +565,6 @@ static uint64_t map_entries(struct bpf_map *map, bool drain, bool active)
 		if (++seen > 10000000)
 			break;
 	}
-	free(val);
 	return n;
 }
 
@@ -706,10 +708,11 @@ void fl_session_finish(struct fl_session *s, struct fl_session_stats *st)
 	while (ring_buffer__consume(s->rb) == POLL_BUDGET_SPENT);
 	fl_session_counters(s, st);
 	read_vio_totals(s, st);
-	st->inflight_faults = map_entries(s->skel->maps.faults, true, true);
-	st->inflight_ops = map_entries(s->skel->maps.ops, true, false);
-	map_entries(s->skel->maps.fault_entries, true, false);
-	st->inode_entries = map_entries(s->skel->maps.inodes, false, false);
+	st->inflight_ops = map_entries(s->skel->maps.ops, true);
+	/* task local storage cannot be walked; it goes with its tasks or the map */
+	if (bpf_map__type(s->skel->maps.tasks) == BPF_MAP_TYPE_HASH)
+		map_entries(s->skel->maps.tasks, true);
+	st->inode_entries = map_entries(s->skel->maps.inodes, false);
 	st->inode_max = bpf_map__max_entries(s->skel->maps.inodes);
 	s->finished = true;
 }

@@ -31,7 +31,7 @@ struct fl_session_opts {
 	uint64_t event_ino;		/* 0: all */
 	uint32_t events_ring_bytes;	/* 0: default */
 	uint32_t violations_ring_bytes;
-	uint32_t inflight_max;		/* faults/ops map entries, 0: default */
+	uint32_t inflight_max;		/* ops (and tasks hash) map entries, 0: default */
 	uint32_t inode_max;		/* per-inode state entries, 0: default */
 	bool prog_stats;		/* kernel run-time accounting per program */
 	bool bench;			/* load the export benchmark program too */
@@ -54,7 +54,7 @@ struct fl_session_stats {
 	uint64_t hook_hits[FL_HOOK__COUNT];
 	struct fl_vio_total *vio_totals;	/* per key, malloc'd */
 	size_t n_vio_totals;
-	uint64_t inflight_faults;		/* left in the maps at the end */
+	uint64_t inflight_faults;		/* begun and not ended at the end */
 	uint64_t inflight_ops;
 	uint64_t inode_entries;
 	uint64_t inode_max;

@@ -273,6 +273,11 @@ enum fl_counter {
 struct fl_stats {
 	__u64 ctr[FL_CTR__COUNT];
 	__u64 hook[FL_HOOK__COUNT];	/* program invocations per hook */
+	/*
+	 * faults begun and not yet ended: one up at a begin, one down at its
+	 * end, on whichever CPU each ran, so only the sum over CPUs means anything
+	 */
+	__u64 faults_open;
 };
 
 /* One side of a violation: the fault or the shrinking operation. */
