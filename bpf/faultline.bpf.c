@@ -58,6 +58,7 @@ const volatile bool cfg_tp_preempt_guard = false;
  * When attaching finished (bpf_ktime_get_ns() clock), written by userspace:
  * a begin or end found missing in an op that began after it is one the
  * kernel skipped (FL_CTR_UNBALANCED); before it, only one not yet attached.
+ * 0 again once detaching begins, when an end's program may already be gone.
  */
 volatile __u64 attach_done_ns;
 
@@ -357,7 +358,10 @@ static __always_inline void count_lock_read(enum fl_lock lock, enum fl_counter r
 	count_lock_read_in(my_stats(), lock, read, unknown);
 }
 
-/* A begin or end the kernel skipped, unless the op or fault began before attaching finished. */
+/*
+ * A begin or end the kernel skipped, unless the op or fault began before
+ * attaching finished, or detaching has begun.
+ */
 static __always_inline void unbalanced(__u64 ts_begin)
 {
 	if (attach_done_ns && ts_begin > attach_done_ns)
@@ -763,8 +767,9 @@ struct {
 static const struct fl_turns no_turns;
 
 /*
- * A task's entries go with it (classic tracepoint: 5.10 and on); task local
- * storage goes by itself.
+ * A task's hash entries go with it (classic tracepoint: 5.10 and on); task
+ * local storage goes by itself. Attached only where there are any (the
+ * plan's task_exit).
  */
 SEC("tracepoint/sched/sched_process_exit")
 int tp_task_exit(void *ctx)
@@ -773,7 +778,8 @@ int tp_task_exit(void *ctx)
 
 	if (!cfg_task_storage)
 		bpf_map_delete_elem(&tasks, &tid);
-	bpf_map_delete_elem(&turns, &tid);
+	if (cfg_tp_copies > 1)
+		bpf_map_delete_elem(&turns, &tid);
 	return 0;
 }
 
@@ -1804,7 +1810,8 @@ int bench_calibrate_exit(void *ctx)
 
 		if (!cfg_task_storage)
 			bpf_map_delete_elem(&tasks, &tid);
-		bpf_map_delete_elem(&turns, &tid);
+		if (cfg_tp_copies > 1)
+			bpf_map_delete_elem(&turns, &tid);
 	}
 	return 0;
 }

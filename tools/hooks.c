@@ -415,11 +415,17 @@ void fl_plan_build(struct fl_plan *p, const struct fl_kbtf *k, const struct fl_k
 	p->preempt_guard = fl_kbtf_func_exists(k, "bpf_preempt_disable") &&
 			   fl_kbtf_func_exists(k, "bpf_preempt_enable");
 	p->misses_counted = fl_kbtf_member_exists(k, "bpf_prog_info", "recursion_misses") == 1;
+	fl_plan_tasks(p, k);
+
+	plan_coverage(p);
+}
+
+void fl_plan_tasks(struct fl_plan *p, const struct fl_kbtf *k)
+{
 	p->tp_preemptible = fl_kbtf_func_exists(k, "trace_call_bpf_faultable");
 	p->tp_copies = p->tp_preemptible ? FL_TP_COPIES : 1;
 	p->task_storage = task_storage_usable();
-
-	plan_coverage(p);
+	p->task_exit = !p->task_storage || p->tp_copies > 1;
 }
 
 int fl_plan_attached(const struct fl_plan *p)

@@ -61,6 +61,11 @@ struct fl_plan {
 	int tp_copies;
 	/* per-task state in task local storage (not 5.10), else a hash by tid */
 	bool task_storage;
+	/*
+	 * a program on sched:sched_process_exit removes an exiting task's hash
+	 * entries: the state hash, the tracepoint copies' turns (tp_copies > 1)
+	 */
+	bool task_exit;
 	enum fl_coverage cov[FL_INV__COUNT];
 	char cov_reason[FL_INV__COUNT][240];
 };
@@ -76,6 +81,13 @@ extern const struct fl_hook_desc fl_hooks[FL_HOOK__COUNT];
  */
 void fl_plan_build(struct fl_plan *plan, const struct fl_kbtf *kbtf, const struct fl_ksyms *ksyms,
 		   enum fl_mode forced, bool fault_names);
+
+/*
+ * The part of fl_plan_build() that decides per-task bookkeeping: tracepoint
+ * copies, where task state lives, whether an exit program is needed. Also
+ * for sessions that attach no hook (the benchmark's native proxies).
+ */
+void fl_plan_tasks(struct fl_plan *plan, const struct fl_kbtf *kbtf);
 
 /* Number of hooks the plan attaches. */
 int fl_plan_attached(const struct fl_plan *plan);

@@ -162,7 +162,7 @@ json_t *fl_json_plan(const struct fl_plan *plan)
 		json_object_set_new(inv, fl_inv_name(i),
 				    json_pack("{s:s, s:s}", "status", fl_coverage_name(plan->cov[i]),
 					      "why", plan->cov_reason[i]));
-	return json_pack("{s:s, s:s, s:b, s:s, s:s, s:b, s:b, s:i, s:s, s:o, s:o}",
+	return json_pack("{s:s, s:s, s:b, s:s, s:s, s:b, s:b, s:i, s:s, s:b, s:o, s:o}",
 			 "lock_layout", fl_layout_name(plan->layout),
 			 "lock_detail", plan->layout_detail,
 			 "btf", plan->btf,
@@ -172,6 +172,7 @@ json_t *fl_json_plan(const struct fl_plan *plan)
 			 "misses_counted", plan->misses_counted,
 			 "tp_copies", plan->tp_copies,
 			 "task_state", plan->task_storage ? "task-storage" : "hash",
+			 "task_exit", plan->task_exit,
 			 "hooks", hooks, "invariants", inv);
 }
 

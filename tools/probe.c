@@ -45,7 +45,9 @@ static void print_human(const struct fl_plan *plan, const struct fl_kbtf *k, con
 	       "made up by the next copy" :
 	       "each program loaded once (no SRCU tracepoints here; a skipped run is counted)");
 	printf("task state   %s\n", plan->task_storage ?
-	       "task local storage (goes with the task)" :
+	       (plan->task_exit ? "task local storage (goes with the task; an exit program "
+				  "removes the tracepoint copies' turns)" :
+				  "task local storage (goes with the task: no exit program)") :
 	       "a hash by tid, emptied at task exit (tracing programs have no task local "
 	       "storage here)");
 	printf("loaded       %s\n", loaded ? "yes: every hook below was loaded and attached" :

@@ -308,8 +308,8 @@ static int set_programs(struct fl_session *s, const struct fl_plan *plan,
 				return -errno;
 		}
 	}
-	/* housekeeping: per-task fault entries leave with their task */
-	bpf_program__set_autoload(s->skel->progs.tp_task_exit, true);
+	/* housekeeping: per-task hash entries leave with their task */
+	bpf_program__set_autoload(s->skel->progs.tp_task_exit, plan->task_exit);
 	if (opts->bench) {
 		bpf_program__set_autoload(s->skel->progs.bench_emit, true);
 		bpf_program__set_autoload(s->skel->progs.bench_calibrate, true);
@@ -478,13 +478,14 @@ struct fl_session *fl_session_start(struct fl_plan *plan, const struct fl_kbtf *
 	 * Not fatal: without it an exited task's idle fault entry stays until
 	 * the session ends, and a full map is counted as map_full as ever.
 	 */
-	link = s->n_links < MAX_LINKS ? bpf_program__attach(s->skel->progs.tp_task_exit) : NULL;
+	link = !plan->task_exit ? NULL : s->n_links < MAX_LINKS ?
+	       bpf_program__attach(s->skel->progs.tp_task_exit) : NULL;
 	if (link) {
 		s->link_prog[s->n_links] = s->skel->progs.tp_task_exit;
 		s->link_hook[s->n_links] = -1;
 		s->link_copy[s->n_links] = 0;
 		s->links[s->n_links++] = link;
-	} else if (s->sink.warn) {
+	} else if (plan->task_exit && s->sink.warn) {
 		char msg[200];
 
 		snprintf(msg, sizeof(msg), "cannot attach to sched:sched_process_exit (%s): "
@@ -695,6 +696,11 @@ void fl_session_finish(struct fl_session *s, struct fl_session_stats *st)
 	memset(st, 0, sizeof(*st));
 	if (s->stats_fd >= 0)
 		read_prog_stats(s, st);
+	/*
+	 * Detaching: an end whose program goes before its begin's is not a
+	 * skipped run (a busy machine's next syscall would say so otherwise).
+	 */
+	s->skel->bss->attach_done_ns = 0;
 	/* newest first: a tracepoint's first copy sees every hit its spares do */
 	for (int i = s->n_links - 1; i >= 0; i--) {
 		bpf_link__destroy(s->links[i]);

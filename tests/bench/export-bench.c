@@ -125,12 +125,19 @@ static int calibrate(void)
 	struct fl_kbtf kbtf;
 	char err[512];
 	double best, best4[4] = { 0 };
+	int rc = 2;
 
 	memset(&plan, 0, sizeof(plan));
-	memset(&kbtf, 0, sizeof(kbtf));
+	/* the programs keep per-task state as a real run's would on this kernel */
+	if (fl_kbtf_open(&kbtf, NULL, err, sizeof(err))) {
+		fprintf(stderr, "export-bench: %s\n", err);
+		return 2;
+	}
+	fl_plan_tasks(&plan, &kbtf);
 	sess = fl_session_start(&plan, &kbtf, &o, &sink, err, sizeof(err));
 	if (!sess) {
 		fprintf(stderr, "export-bench: %s\n", err);
+		fl_kbtf_close(&kbtf);
 		return 2;
 	}
 	/* the least of five: interference only ever adds time */
@@ -141,8 +148,7 @@ static int calibrate(void)
 
 		if (ign < 0) {
 			fprintf(stderr, "export-bench: mkstemp: %s\n", strerror(errno));
-			fl_session_free(sess);
-			return 2;
+			goto out;
 		}
 		unlink(tmp);
 		ns[0] = fl_session_bench_calibrate(sess, 2000);
@@ -154,8 +160,7 @@ static int calibrate(void)
 			if (ns[k] < 0) {
 				fprintf(stderr, "export-bench: calibration run failed: %s\n",
 					strerror(errno));
-				fl_session_free(sess);
-				return 2;
+				goto out;
 			}
 			if (!i || ns[k] < best4[k])
 				best4[k] = ns[k];
@@ -164,8 +169,11 @@ static int calibrate(void)
 	best = best4[0];
 	printf("{\"calibrate_ns\":%.1f,\"sys_op_ns\":%.1f,\"sys_ignored_ns\":%.1f,\"task_exit_ns\":%.1f}\n",
 	       best, best4[1], best4[2], best4[3]);
+	rc = 0;
+out:
 	fl_session_free(sess);
-	return 0;
+	fl_kbtf_close(&kbtf);
+	return rc;
 }
 
 /* 1: no loss, 2: no loss but the producer fell short, 0: loss, -1: error */

@@ -7,8 +7,8 @@
  * LOG is a `faultline record` log: its header's plan names every hook that was attached, its
  * mode and its target. Each gets what faultline attached there, doing nothing (bpf/floor.bpf.c):
  * fentry+fexit on the function, kprobe+kretprobe, or the hook's two tracepoints (tp_btf for the
- * fs_dax and fuse ones, classic for the syscalls), and sched:sched_process_exit as faultline's
- * housekeeping program. --only keeps the hooks of the classes named (fault, entry, op, teardown,
+ * fs_dax and fuse ones, classic for the syscalls), and sched:sched_process_exit where the plan
+ * had faultline's housekeeping program there (task_exit). --only keeps the hooks of the classes named (fault, entry, op, teardown,
  * layout, fuse, syscall, exit), so that the floor of one kind of attach point can be measured
  * alone. Exit: the command's status; 2 on bad usage, 3 when a program could not be loaded or
  * attached.
@@ -194,7 +194,9 @@ int main(int argc, char **argv)
 			break;
 		}
 	}
-	if (wanted(only, "exit"))
+	/* faultline's exit program, where its plan had one (logs before task_exit always did) */
+	if (wanted(only, "exit") &&
+	    !json_is_false(json_object_get(json_object_get(hdr, "plan"), "task_exit")))
 		plan(prog("floor_tp", NULL), 3, "tracepoint", "sched", "sched_process_exit");
 	if (floor_bpf__load(skel))
 		die(3, "cannot load the floor programs: %s%s", strerror(errno), "");
