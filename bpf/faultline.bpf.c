@@ -58,9 +58,14 @@ const volatile bool cfg_tp_preempt_guard = false;
  * When attaching finished (bpf_ktime_get_ns() clock), written by userspace:
  * a begin or end found missing in an op that began after it is one the
  * kernel skipped (FL_CTR_UNBALANCED); before it, only one not yet attached.
- * 0 again once detaching begins, when an end's program may already be gone.
  */
 volatile __u64 attach_done_ns;
+/*
+ * Set by userspace when detaching begins: an end's program may already be
+ * gone, so nothing found missing is counted and no fault or op begins (it
+ * would only be left in flight).
+ */
+volatile __u32 detaching;
 
 /*
  * Whether an operation can overlap a fault that is ending, so that a fault
@@ -364,7 +369,7 @@ static __always_inline void count_lock_read(enum fl_lock lock, enum fl_counter r
  */
 static __always_inline void unbalanced(__u64 ts_begin)
 {
-	if (attach_done_ns && ts_begin > attach_done_ns)
+	if (attach_done_ns && ts_begin > attach_done_ns && !detaching)
 		count(FL_CTR_UNBALANCED);
 }
 
@@ -592,7 +597,7 @@ static __always_inline void fault_begin(enum fl_hook hook, struct inode *inode,
 		flags |= FL_F_FUSE;
 	if (inode->i_flags & FL_S_DAX)
 		flags |= FL_F_DAX;
-	if (!inode_kept(flags))
+	if (!inode_kept(flags) || detaching)
 		return;
 	if (stats)
 		stats->ctr[FL_CTR_FAULTS]++;
@@ -835,6 +840,8 @@ static __noinline struct fl_op_state *op_begin(enum fl_hook hook, enum fl_op op,
 	__u32 tid = current_tid();
 	struct fl_op_state *st;
 
+	if (detaching)
+		return NULL;
 	st = state_get(&ops, &tid, &zero_op);
 	if (!st) {
 		count(FL_CTR_MAP_FULL);

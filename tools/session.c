@@ -698,9 +698,10 @@ void fl_session_finish(struct fl_session *s, struct fl_session_stats *st)
 		read_prog_stats(s, st);
 	/*
 	 * Detaching: an end whose program goes before its begin's is not a
-	 * skipped run (a busy machine's next syscall would say so otherwise).
+	 * skipped run (a busy machine's next syscall would say so otherwise),
+	 * and what begins now would only be left in flight.
 	 */
-	s->skel->bss->attach_done_ns = 0;
+	s->skel->bss->detaching = 1;
 	/* newest first: a tracepoint's first copy sees every hit its spares do */
 	for (int i = s->n_links - 1; i >= 0; i--) {
 		bpf_link__destroy(s->links[i]);
