@@ -475,7 +475,7 @@ struct fl_session *fl_session_start(struct fl_plan *plan, const struct fl_kbtf *
 			fl_plan_drop(plan, h, why);
 	}
 	/*
-	 * Not fatal: without it an exited task's idle fault entry stays until
+	 * Not fatal: without it an exited task's idle hash entries stay until
 	 * the session ends, and a full map is counted as map_full as ever.
 	 */
 	link = !plan->task_exit ? NULL : s->n_links < MAX_LINKS ?

@@ -8,9 +8,9 @@
  * mode and its target. Each gets what faultline attached there, doing nothing (bpf/floor.bpf.c):
  * fentry+fexit on the function, kprobe+kretprobe, or the hook's two tracepoints (tp_btf for the
  * fs_dax and fuse ones, classic for the syscalls), and sched:sched_process_exit where the plan
- * had faultline's housekeeping program there (task_exit). --only keeps the hooks of the classes named (fault, entry, op, teardown,
- * layout, fuse, syscall, exit), so that the floor of one kind of attach point can be measured
- * alone. Exit: the command's status; 2 on bad usage, 3 when a program could not be loaded or
+ * had faultline's housekeeping program there (task_exit). --only keeps the hooks of the classes
+ * named (fault, entry, op, teardown, layout, fuse, syscall, exit), so that the floor of one kind
+ * of attach point can be measured alone. Exit: the command's status; 2 on bad usage, 3 when a program could not be loaded or
  * attached.
  */
 #include <errno.h>
