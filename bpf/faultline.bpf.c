@@ -771,13 +771,8 @@ struct {
 
 static const struct fl_turns no_turns;
 
-/*
- * A task's hash entries go with it (classic tracepoint: 5.10 and on); task
- * local storage goes by itself. Attached only where there are any (the
- * plan's task_exit).
- */
-SEC("tracepoint/sched/sched_process_exit")
-int tp_task_exit(void *ctx)
+/* The current task's hash entries go; task local storage goes by itself. */
+static __always_inline void task_exit(void)
 {
 	__u32 tid = current_tid();
 
@@ -785,6 +780,16 @@ int tp_task_exit(void *ctx)
 		bpf_map_delete_elem(&tasks, &tid);
 	if (cfg_tp_copies > 1)
 		bpf_map_delete_elem(&turns, &tid);
+}
+
+/*
+ * Classic tracepoint: 5.10 and on. Attached only where there are hash
+ * entries to remove (the plan's task_exit).
+ */
+SEC("tracepoint/sched/sched_process_exit")
+int tp_task_exit(void *ctx)
+{
+	task_exit();
 	return 0;
 }
 
@@ -1710,6 +1715,18 @@ int selftest_lost_insert_race(void *ctx)
 }
 
 /*
+ * Self-test of unbalanced() (tests/live): a begin or end found missing after
+ * attaching finished counts, one found once detaching has begun does not.
+ * Userspace sets attach_done_ns and detaching between runs.
+ */
+SEC("raw_tp")
+int selftest_unbalanced(void *ctx)
+{
+	unbalanced(attach_done_ns + 1);
+	return 0;
+}
+
+/*
  * Self-test of task_state() (tests/live), as task local storage and as the
  * hash by tid: made zeroed at first use, then found again with what was
  * written. The test task's state is deleted after.
@@ -1812,13 +1829,7 @@ int bench_calibrate_sys(void *ctx)
 SEC("raw_tp")
 int bench_calibrate_exit(void *ctx)
 {
-	for (__u32 i = 0; i < 256 && i < calibrate_loops; i++) {
-		__u32 tid = current_tid();
-
-		if (!cfg_task_storage)
-			bpf_map_delete_elem(&tasks, &tid);
-		if (cfg_tp_copies > 1)
-			bpf_map_delete_elem(&turns, &tid);
-	}
+	for (__u32 i = 0; i < 256 && i < calibrate_loops; i++)
+		task_exit();
 	return 0;
 }

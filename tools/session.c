@@ -478,8 +478,9 @@ struct fl_session *fl_session_start(struct fl_plan *plan, const struct fl_kbtf *
 	 * Not fatal: without it an exited task's idle hash entries stay until
 	 * the session ends, and a full map is counted as map_full as ever.
 	 */
-	link = !plan->task_exit ? NULL : s->n_links < MAX_LINKS ?
-	       bpf_program__attach(s->skel->progs.tp_task_exit) : NULL;
+	link = NULL;
+	if (plan->task_exit && s->n_links < MAX_LINKS)
+		link = bpf_program__attach(s->skel->progs.tp_task_exit);
 	if (link) {
 		s->link_prog[s->n_links] = s->skel->progs.tp_task_exit;
 		s->link_hook[s->n_links] = -1;

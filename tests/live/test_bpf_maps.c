@@ -8,15 +8,19 @@
  * selftest_task_state: per-task state as task local storage and as the hash by
  * tid that stands in for it on 5.10 (the map's type switched before load,
  * as the session does), each form loaded with the other's code dead.
+ * selftest_unbalanced: a begin or end found missing counts after attaching,
+ * and not once detaching has begun.
  */
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <cmocka.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "faultline/abi.h"
 #include "faultline.skel.h"
 
 /* Open the object with only the program @name to load. */
@@ -83,6 +87,39 @@ static void task_state_as(bool storage)
 	faultline_bpf__destroy(skel);
 }
 
+/* FL_CTR_UNBALANCED summed over CPUs */
+static uint64_t unbalanced_count(struct faultline_bpf *skel)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	struct fl_stats *per_cpu = calloc(ncpu, sizeof(*per_cpu));
+	uint32_t zero = 0;
+	uint64_t n = 0;
+
+	assert_non_null(per_cpu);
+	assert_int_equal(bpf_map_lookup_elem(bpf_map__fd(skel->maps.stats), &zero, per_cpu), 0);
+	for (int c = 0; c < ncpu; c++)
+		n += per_cpu[c].ctr[FL_CTR_UNBALANCED];
+	free(per_cpu);
+	return n;
+}
+
+static void unbalanced_not_counted_while_detaching(void **state)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, topts);
+	struct faultline_bpf *skel = open_alone("selftest_unbalanced");
+	int fd;
+
+	assert_int_equal(faultline_bpf__load(skel), 0);
+	fd = bpf_program__fd(skel->progs.selftest_unbalanced);
+	skel->bss->attach_done_ns = 1000;
+	assert_int_equal(bpf_prog_test_run_opts(fd, &topts), 0);
+	assert_int_equal(unbalanced_count(skel), 1);
+	skel->bss->detaching = 1;
+	assert_int_equal(bpf_prog_test_run_opts(fd, &topts), 0);
+	assert_int_equal(unbalanced_count(skel), 1);
+	faultline_bpf__destroy(skel);
+}
+
 static void task_state_in_task_storage(void **state)
 {
 	task_state_as(true);
@@ -100,6 +137,7 @@ int main(void)
 		cmocka_unit_test(dropped_op_closes_its_record),
 		cmocka_unit_test(task_state_in_task_storage),
 		cmocka_unit_test(task_state_in_hash),
+		cmocka_unit_test(unbalanced_not_counted_while_detaching),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
