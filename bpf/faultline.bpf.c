@@ -304,18 +304,23 @@ struct {
 
 /* ---- small helpers ---- */
 
-/* @map's value under @key, made from @zero_map's zeroed template if there is none. */
-static __always_inline void *state_get(void *map, const void *key, void *zero_map)
+/* @map's new value under @key, made from @zero_map's zeroed template. */
+static __always_inline void *state_new(void *map, const void *key, void *zero_map)
 {
 	__u32 zero = 0;
-	void *val = bpf_map_lookup_elem(map, key), *init;
+	void *init = bpf_map_lookup_elem(zero_map, &zero);
 
-	if (val)
-		return val;
-	init = bpf_map_lookup_elem(zero_map, &zero);
 	if (!init)
 		return NULL;
 	return bpf_map_try_init(map, key, init);
+}
+
+/* @map's value under @key, made from @zero_map's zeroed template if there is none. */
+static __always_inline void *state_get(void *map, const void *key, void *zero_map)
+{
+	void *val = bpf_map_lookup_elem(map, key);
+
+	return val ? val : state_new(map, key, zero_map);
 }
 
 static __always_inline struct fl_stats *my_stats(void)
@@ -831,23 +836,35 @@ static __always_inline void op_event(enum fl_event_kind kind, enum fl_hook hook,
 	     .op = st->side.op, .lock = st->side.lock, .flags = st->side.flags, .ret = ret);
 }
 
+/* How op_begin() begins: */
+enum {
+	OP_PRECISE = 1 << 0,	/* a function hook: its op kind overrides a syscall's */
+	OP_LEVEL = 1 << 1,	/* the hook has an end that will balance this begin (not
+				 * a tracepoint that is only a point inside the op)
+				 */
+	OP_NEW = 1 << 2,	/* the caller knows the task has no op: skip the lookup */
+};
+
 /*
  * Begin (or nest into) the task's operation. @op FL_OP_NONE keeps the kind an
- * outer hook already set; a function hook (@precise) overrides a syscall's.
+ * outer hook already set; an OP_PRECISE hook's overrides a syscall's.
+ * @how: OP_* above.
  * @a: the op's arguments: [0] inode, [1] new size or offset, [2] length.
- * @level: the hook has an end that will balance this begin (not a tracepoint
- * that is only a point inside the op).
  */
-static __noinline struct fl_op_state *op_begin(enum fl_hook hook, enum fl_op op, bool precise,
-					       const struct fl_args *a, bool level)
+static __noinline struct fl_op_state *op_begin(enum fl_hook hook, enum fl_op op, unsigned int how,
+					       const struct fl_args *a)
 {
 	struct inode *inode = (void *)a->a[0];
+	bool precise = how & OP_PRECISE;
 	__u32 tid = current_tid();
 	struct fl_op_state *st;
 
 	if (detaching)
 		return NULL;
-	st = state_get(&ops, &tid, &zero_op);
+	if (how & OP_NEW)
+		st = state_new(&ops, &tid, &zero_op);
+	else
+		st = state_get(&ops, &tid, &zero_op);
 	if (!st) {
 		count(FL_CTR_MAP_FULL);
 		return NULL;
@@ -860,7 +877,7 @@ static __noinline struct fl_op_state *op_begin(enum fl_hook hook, enum fl_op op,
 		st->outer_hook = hook;
 		fill_task(&st->side);
 	}
-	if (level)
+	if (how & OP_LEVEL)
 		st->depth++;
 	if (op != FL_OP_NONE && (st->side.op == FL_OP_NONE || (precise && !st->precise))) {
 		if (st->side.op != FL_OP_OTRUNC)	/* O_TRUNC stays O_TRUNC through setattr */
@@ -910,7 +927,7 @@ static __always_inline void op_nest(enum fl_hook hook)
 {
 	struct fl_args none = {};
 
-	op_begin(hook, FL_OP_NONE, false, &none, true);
+	op_begin(hook, FL_OP_NONE, OP_LEVEL, &none);
 }
 
 /* The op's first event, once it knows its inode. */
@@ -1013,7 +1030,7 @@ static __noinline int op_teardown(void *ctx, enum fl_hook hook, enum fl_op kind,
 	hit(hook);
 	flags = inode_flags(inode);
 	/* the FUSE request tracepoint is a point inside the op: no end balances it */
-	st = op_begin(hook, kind, false, &a, hook != FL_HOOK_FUSE_REQUEST);
+	st = op_begin(hook, kind, hook != FL_HOOK_FUSE_REQUEST ? OP_LEVEL : 0, &a);
 	if (!st)
 		return 0;
 	if (!inode_kept(flags))
@@ -1089,13 +1106,15 @@ static __always_inline int teardown(void *ctx, enum fl_hook hook, enum fl_op kin
 	return op_teardown(ctx, hook, kind, &td);
 }
 
-static __noinline int op_end(void *ctx, enum fl_hook hook, long ret, bool outermost)
+/* End the task's op at @hook. @st: the op, from a syscall's end; NULL: an inner hook's. */
+static __noinline int op_end(void *ctx, enum fl_hook hook, long ret, struct fl_op_state *st)
 {
+	bool outermost = st;	/* only a syscall's end has looked its op up already */
 	__u32 tid = current_tid();
-	struct fl_op_state *st;
 
 	hit(hook);
-	st = bpf_map_lookup_elem(&ops, &tid);
+	if (!st)
+		st = bpf_map_lookup_elem(&ops, &tid);
 	if (!st) {
 		count(FL_CTR_UNMATCHED_END);
 		return 0;
@@ -1136,7 +1155,7 @@ static __noinline int op_end(void *ctx, enum fl_hook hook, long ret, bool outerm
 /* The exit of a function hook that began or nested into an op. */
 static __always_inline int op_exit(void *ctx, enum fl_hook hook, long ret)
 {
-	return op_end(ctx, hook, ret, false);
+	return op_end(ctx, hook, ret, NULL);
 }
 
 /*
@@ -1153,7 +1172,7 @@ static __noinline int on_layout_break(void *ctx, enum fl_hook hook, struct inode
 	__u16 flags;
 
 	hit(hook);
-	st = op_begin(hook, FL_OP_NONE, false, &none, true);
+	st = op_begin(hook, FL_OP_NONE, OP_LEVEL, &none);
 	if (!st || !inode)
 		return 0;
 	flags = inode_flags(inode);
@@ -1240,7 +1259,8 @@ static __noinline int on_setattr(void *ctx, enum fl_hook hook, const struct fl_a
 		op_nest(hook);
 		return 0;
 	}
-	st = op_begin(hook, (valid & ATTR_OPEN) ? FL_OP_OTRUNC : FL_OP_TRUNCATE, true, &op, true);
+	st = op_begin(hook, (valid & ATTR_OPEN) ? FL_OP_OTRUNC : FL_OP_TRUNCATE,
+		      OP_PRECISE | OP_LEVEL, &op);
 	op_begin_event(st, hook);
 	return 0;
 }
@@ -1253,7 +1273,7 @@ static __noinline int on_fallocate(void *ctx, enum fl_hook hook, const struct fl
 	struct fl_op_state *st;
 
 	hit(hook);
-	st = op_begin(hook, fl_fallocate_op((__u32)a->a[1]), true, &op, true);
+	st = op_begin(hook, fl_fallocate_op((__u32)a->a[1]), OP_PRECISE | OP_LEVEL, &op);
 	op_begin_event(st, hook);
 	return 0;
 }
@@ -1270,7 +1290,7 @@ static __noinline int on_open(void *ctx, enum fl_hook hook, const struct fl_args
 		op_nest(hook);
 		return 0;
 	}
-	st = op_begin(hook, FL_OP_OTRUNC, true, &op, true);
+	st = op_begin(hook, FL_OP_OTRUNC, OP_PRECISE | OP_LEVEL, &op);
 	op_begin_event(st, hook);
 	return 0;
 }
@@ -1522,7 +1542,7 @@ static __noinline int sys_op_begin(void *ctx, enum fl_hook hook, enum fl_op op,
 	}
 	if (inode && !inode_kept(inode_flags(inode)))
 		return 0;
-	st = op_begin(hook, op, false, a, true);
+	st = op_begin(hook, op, OP_LEVEL | OP_NEW, a);	/* none is left: see above */
 	op_begin_event(st, hook);
 	return 0;
 }
@@ -1594,7 +1614,7 @@ static __noinline int sys_op_end(void *ctx, enum fl_hook hook, long ret, bool op
 		}
 		op_set_range(st);
 	}
-	return op_end(ctx, hook, ret, true);
+	return op_end(ctx, hook, ret, st);
 }
 
 static __always_inline int sys_exit_truncate(struct trace_event_raw_sys_exit *ctx)
