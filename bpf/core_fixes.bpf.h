@@ -243,8 +243,9 @@ static __always_inline struct inode *fd_inode(long fd)
 #define FUSE_OPEN		14
 #define FUSE_FALLOCATE		43
 #define FATTR_SIZE		(1 << 3)
-/* uapi struct fuse_setattr_in.valid and fuse_attr_out.attr.ino offsets */
+/* uapi struct fuse_setattr_in.valid, fuse_fallocate_in.mode and fuse_attr_out.attr.ino offsets */
 #define FUSE_SETATTR_IN_VALID	0
+#define FUSE_FALLOCATE_IN_MODE	24
 #define FUSE_ATTR_OUT_INO	16
 
 struct interval_tree_node___fl {

@@ -1462,7 +1462,8 @@ static __always_inline int fuse_request_send(__u64 *ctx)
 	__u32 opcode = req->in.h.opcode, tid;
 	struct fl_op_state *st;
 	struct inode *inode;
-	__u32 valid;
+	const void *in;
+	__u32 arg;
 
 	if (opcode != FUSE_SETATTR && opcode != FUSE_FALLOCATE && opcode != FUSE_OPEN)
 		return 0;
@@ -1470,11 +1471,14 @@ static __always_inline int fuse_request_send(__u64 *ctx)
 	st = bpf_map_lookup_elem(&ops, &tid);
 	if (!st || st->teardown_seen)
 		return 0;
-	if (opcode == FUSE_SETATTR) {
-		const void *in = BPF_CORE_READ(req, args, in_args[0].value);
-
-		bpf_probe_read_kernel(&valid, sizeof(valid), in + FUSE_SETATTR_IN_VALID);
-		if (!(valid & FATTR_SIZE))
+	/* only a size-setting setattr, and a fallocate mode that blocks faults, tear down */
+	if (opcode == FUSE_SETATTR || opcode == FUSE_FALLOCATE) {
+		in = BPF_CORE_READ(req, args, in_args[0].value);
+		if (bpf_probe_read_kernel(&arg, sizeof(arg), in + (opcode == FUSE_SETATTR ?
+					  FUSE_SETATTR_IN_VALID : FUSE_FALLOCATE_IN_MODE)))
+			return 0;
+		if (opcode == FUSE_SETATTR ? !(arg & FATTR_SIZE) :
+		    !fl_fuse_fallocate_blocks_faults(arg))
 			return 0;
 	}
 	inode = (void *)st->inode;

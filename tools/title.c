@@ -17,7 +17,10 @@ static const char *const teardown_frames[] = {
 	"truncate_pagecache", "truncate_pagecache_range", "truncate_setsize",
 	"truncate_inode_pages", "truncate_inode_pages_range", "unmap_mapping_range",
 	"unmap_mapping_pages", "invalidate_inode_pages2_range",
+	/* FUSE request plumbing (the fuse:fuse_request_send tracepoint fires in fuse_send_one) */
 	"fuse_simple_request", "__fuse_simple_request", "__fuse_request_send", "fuse_request_send",
+	"fuse_send_one", "fuse_simple_background", "fuse_request_queue_background",
+	"fuse_dev_queue_req", "queue_request_and_unlock", "fuse_send_request",
 	"fuse_dax_reclaim", "reclaim_one_dmap_locked", "reclaim_one_dmap",
 	"dmap_reinit_add_to_free_pool", "dmap_removemapping_list", "dmap_removemapping_one",
 	"fuse_removemapping",

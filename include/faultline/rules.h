@@ -193,6 +193,21 @@ static __always_inline enum fl_op fl_fallocate_op(__u32 mode)
 }
 
 /*
+ * Does fuse_file_fallocate() block DAX faults for @mode: take the fault lock
+ * exclusive and break every layout of the file before its FUSE_FALLOCATE
+ * request? Its block_faults: a mode that changes the size, punches a hole or
+ * zeroes a range does (5.10: !(mode & FALLOC_FL_KEEP_SIZE) ||
+ * (mode & FALLOC_FL_PUNCH_HOLE), zero range being -EOPNOTSUPP before any
+ * request; 6.x and 7.x add FALLOC_FL_ZERO_RANGE). An allocation that keeps the
+ * size takes no lock and removes no page, by design: not a teardown.
+ */
+static __always_inline int fl_fuse_fallocate_blocks_faults(__u32 mode)
+{
+	return !(mode & FL_FALLOC_KEEP_SIZE) ||
+	       (mode & (FL_FALLOC_PUNCH_HOLE | FL_FALLOC_ZERO_RANGE));
+}
+
+/*
  * The byte range an operation tears down.
  *   truncate: @a is the new size, @old_size the size before (FL_EOF if unknown,
  *             which counts as shrinking); everything from the new size on.

@@ -147,6 +147,38 @@ static void fallocate_ops(void **state)
 	assert_int_equal(fl_fallocate_op(FL_FALLOC_INSERT), FL_OP_COLLAPSE_RANGE);
 	assert_int_equal(fl_fallocate_op(0), FL_OP_FALLOCATE);
 	assert_int_equal(fl_fallocate_op(FL_FALLOC_KEEP_SIZE), FL_OP_FALLOCATE);
+}
+
+/*
+ * fuse_file_fallocate()'s block_faults, every mode combination it lets
+ * through: only an allocation that keeps the size takes no lock.
+ */
+static void fuse_fallocate_blocks(void **state)
+{
+	static const struct {
+		__u32 mode;
+		int blocks;
+	} cases[] = {
+		{ 0, 1 },				/* allocate, may grow the file */
+		{ FL_FALLOC_KEEP_SIZE, 0 },		/* allocate only: no lock, no page removed */
+		{ FL_FALLOC_PUNCH_HOLE | FL_FALLOC_KEEP_SIZE, 1 },
+		{ FL_FALLOC_PUNCH_HOLE, 1 },		/* -EOPNOTSUPP in the VFS; blocks all the same */
+		{ FL_FALLOC_ZERO_RANGE, 1 },
+		{ FL_FALLOC_ZERO_RANGE | FL_FALLOC_KEEP_SIZE, 1 },
+		{ FL_FALLOC_ZERO_RANGE | FL_FALLOC_PUNCH_HOLE | FL_FALLOC_KEEP_SIZE, 1 },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		if (fl_fuse_fallocate_blocks_faults(cases[i].mode) != cases[i].blocks)
+			fail_msg("mode %#x: blocks faults %d, wanted %d", cases[i].mode,
+				 fl_fuse_fallocate_blocks_faults(cases[i].mode), cases[i].blocks);
+	/* what it tears down agrees: a kept-size allocation removes nothing */
+	{
+		__u64 s, e;
+
+		fl_op_range(fl_fallocate_op(FL_FALLOC_KEEP_SIZE), 0, 4096, 8192, &s, &e);
+		assert_false(fl_op_tears_down(s, e));
+	}
 	assert_int_equal(fl_teardown_violation(FL_OP_RECLAIM), FL_VIO_UNSERIALIZED_RECLAIM);
 	assert_int_equal(fl_teardown_violation(FL_OP_PUNCH_HOLE), FL_VIO_UNSERIALIZED_TRUNCATE);
 }
@@ -301,6 +333,7 @@ int main(void)
 		cmocka_unit_test(time_overlap),
 		cmocka_unit_test(ranges),
 		cmocka_unit_test(fallocate_ops),
+		cmocka_unit_test(fuse_fallocate_blocks),
 		cmocka_unit_test(races),
 		cmocka_unit_test(filter),
 		cmocka_unit_test(rwbase_rt),
