@@ -23,7 +23,7 @@ WARNFLAGS := -Wall -Wextra -Werror -Wno-unused-parameter
 CFLAGS    ?= -O2 -g
 HOST_CFLAGS = $(CFLAGS) $(WARNFLAGS) -std=gnu11 -D_GNU_SOURCE -Iinclude -I$(BUILD) \
 	      -DFAULTLINE_VERSION='"$(VERSION)"'
-HOST_LIBS := $(shell pkg-config --libs libbpf jansson 2>/dev/null || echo -lbpf -lelf -lz -ljansson)
+HOST_LIBS := $(shell pkg-config --libs libbpf jansson nettle 2>/dev/null || echo -lbpf -lelf -lz -ljansson -lnettle)
 
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 

@@ -16,7 +16,7 @@ $(EXPORT_BENCH): tests/bench/export-bench.c $(patsubst tools/%.c,$(BUILD)/obj/%.
 
 $(FLOOR_STATIC): tests/bench/floor.c $(BUILD)/floor.skel.h $(ABI_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) -static $< -o $@ -lbpf -lelf -lz -ljansson
+	$(CC) $(HOST_CFLAGS) -static $< -o $@ -lbpf -lelf -lz -ljansson -lnettle
 
 $(ICOUNT_BENCH): tests/bench/icount-bench.c
 	@mkdir -p $(@D)

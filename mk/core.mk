@@ -54,7 +54,7 @@ $(BUILD)/faultline-san: $(patsubst tools/%.c,$(BUILD)/san/%.o,$(TOOL_SRCS))
 GUEST_SRCS := $(filter-out tools/junit.c,$(TOOL_SRCS)) tools/junit-none.c
 $(BUILD)/faultline-static: $(patsubst tools/%.c,$(BUILD)/obj/%.o,$(GUEST_SRCS))
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) -static -o $@ $^ -lbpf -lelf -lz -ljansson
+	$(Q)$(CC) $(CFLAGS) -static -o $@ $^ -lbpf -lelf -lz -ljansson -lnettle
 
 -include $(wildcard $(BUILD)/*.d $(BUILD)/obj/*.d $(BUILD)/san/*.d $(BUILD)/tests/*.d)
 

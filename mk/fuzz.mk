@@ -14,7 +14,7 @@ FUZZ_BIN    := $(FUZZ_DIR)/fuzz_log
 FUZZ_SRCS   := tests/fuzz/fuzz_log.c tools/logread.c tools/names.c tools/title.c
 FUZZ_CFLAGS  = -g -O1 -fsanitize=fuzzer $(SAN_FLAGS) $(WARNFLAGS) -std=gnu11 -D_GNU_SOURCE \
 	       -Iinclude -Itools $(shell pkg-config --cflags jansson libbpf 2>/dev/null)
-FUZZ_LIBS   := $(shell pkg-config --libs jansson 2>/dev/null || echo -ljansson)
+FUZZ_LIBS   := $(shell pkg-config --libs jansson nettle 2>/dev/null || echo -ljansson -lnettle)
 FUZZ_TIME   ?= 60
 FUZZ_RUNS   ?= 10000000
 FUZZ_JOBS   ?= 1

@@ -21,6 +21,9 @@
 #   t_jq NAME FILTER FILE     a pass if the jq FILTER is true on FILE (JSON Lines, slurped)
 #   t_no_kaddr NAME FILE      a pass if FILE holds no kernel address (hex or decimal)
 #   t_summary WHAT            "N/M WHAT passed"; returns 0 when all passed
+#   t_seal FILE               write FILE's trailer digest again over what FILE now holds, as
+#                             record writes it (faultline(8), INTEGRITY): for a test that edits a
+#                             log to show what the reader makes of the edit, not of the damage
 # T_TMP must be a directory the runner owns (T_OUT and T_ERR live there); with it set, a
 # command not found is a failure too.
 
@@ -102,4 +105,16 @@ t_no_kaddr() {
 t_summary() {
 	echo "$((t_n - t_failures))/$t_n $1 passed"
 	[ "$t_failures" = 0 ]
+}
+
+# The trailer's digest: "sha256:" and the SHA-256 of every byte of the log up to the trailer's
+# own ',"digest":' (the trailer's other fields included); the digest is the trailer's last member.
+t_seal() {
+	local f=$1 last sum
+	last=$(tail -n 1 "$f")
+	last=${last%\}}
+	last=${last%,\"digest\":\"sha256:*\"}
+	sum=$({ head -n -1 "$f"; printf '%s' "$last"; } | sha256sum)
+	{ head -n -1 "$f"; printf '%s,"digest":"sha256:%s"}\n' "$last" "${sum%% *}"; } >"$f.seal" &&
+		mv "$f.seal" "$f"
 }

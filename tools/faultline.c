@@ -4,6 +4,7 @@
  * A table of subcommands, each a do_* function and its usage (bpftool style):
  * help, the unknown-command message and `faultline help COMMAND` come from it.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,6 +78,28 @@ static int do_help(int argc, char **argv)
 	return FL_EXIT_OK;
 }
 
+/*
+ * What went to stdout must have got there: a write error is exit 2 whatever
+ * the command said (an error beats 0 and 1), with one line. A stdout that was
+ * closed and never written to is no error (as coreutils' close_stdout()).
+ */
+static int close_stdout(int code)
+{
+	int e = 0;
+
+	errno = 0;
+	if (fflush(stdout))
+		e = errno ?: EIO;
+	else if (ferror(stdout))
+		e = EIO;
+	if (fclose(stdout) && !e && errno != EBADF)
+		e = errno ?: EIO;
+	if (!e)
+		return code;
+	fl_err("writing standard output: %s", strerror(e));
+	return FL_EXIT_ERROR;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -94,10 +117,10 @@ int main(int argc, char **argv)
 	/* global options stop at the command; each command parses its own */
 	while ((opt = fl_next_opt(argc, argv, &global, &code)) != -1) {
 		if (opt == FL_OPT_EXIT)
-			return code;
+			return close_stdout(code);
 		if (opt == 'V') {
 			printf("faultline %s\n", FAULTLINE_VERSION);
-			return FL_EXIT_OK;
+			return close_stdout(FL_EXIT_OK);
 		}
 	}
 	if (optind >= argc) {
@@ -109,7 +132,7 @@ int main(int argc, char **argv)
 	optind = 0;	/* let the command's getopt_long start afresh */
 	c = find(argv[0]);
 	if (c)
-		return c->fn(argc, argv);
+		return close_stdout(c->fn(argc, argv));
 	names(list, sizeof(list));
 	fl_err("unknown command '%s' (commands: %s)", argv[0], list);
 	return FL_EXIT_ERROR;

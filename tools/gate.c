@@ -17,6 +17,8 @@
 #include "gate.h"
 #include "hooks.h"
 #include "names.h"
+#include "outfile.h"
+#include "text.h"
 
 /* ---- judging one log ---- */
 
@@ -112,6 +114,7 @@ void fl_gate_judge(struct fl_gate_log *g, const char *path, const struct fl_gate
 		g->code = FL_EXIT_ERROR;
 		return;
 	}
+	g->accept = o->accept;
 	group_titles(g);
 	for (size_t i = 0; i < g->ntitles; i++) {
 		g->titles[i].waiver = fl_known_match(o->known, g->titles[i].title, g->titles[i].total);
@@ -123,7 +126,7 @@ void fl_gate_judge(struct fl_gate_log *g, const char *path, const struct fl_gate
 	g->unwaived = log->vio_all - g->waived;
 	if (g->unwaived)
 		g->code = FL_EXIT_VIOLATIONS;
-	else if (log->incomplete || (log->checked_nothing && !o->allow_empty))
+	else if (fl_log_not_clean(log, o->accept))
 		g->code = FL_EXIT_ERROR;
 	else
 		g->code = FL_EXIT_OK;
@@ -187,19 +190,26 @@ static size_t inodes_with_violations(const struct fl_log *log)
 	return n;
 }
 
-static void print_titles(const struct fl_gate_log *g, const struct fl_gate_opts *o)
+/* Titles, reasons and paths escaped (text.h): a log's strings must not paint the terminal. */
+static void print_titles(const struct fl_gate_log *g)
 {
 	uint64_t named = 0;
 
 	for (size_t i = 0; i < g->ntitles; i++) {
 		const struct fl_title_group *t = &g->titles[i];
+		char title[FL_ESCAPED_MAX(FL_TITLE_MAX)];
 
-		if (t->waiver)
-			printf("  waived: %s: %llu (%s; %s:%u)\n", t->title, (unsigned long long)t->total,
-			       t->waiver->reason, o->known->file, t->waiver->line);
-		else
-			printf("  %s: %llu (%llu recorded)\n", t->title, (unsigned long long)t->total,
+		FL_ESC(t->title, title);
+		if (t->waiver) {
+			printf("  waived: %s: %llu (", title, (unsigned long long)t->total);
+			fl_fputs_escaped(t->waiver->reason, stdout);
+			fputs("; ", stdout);
+			fl_fputs_escaped(t->waiver->file, stdout);
+			printf(":%u)\n", t->waiver->line);
+		} else {
+			printf("  %s: %llu (%llu recorded)\n", title, (unsigned long long)t->total,
 			       (unsigned long long)t->recorded);
+		}
 		named += t->total;
 	}
 	if (g->ntitles && g->log.vio_all > named)
@@ -210,15 +220,16 @@ static void print_titles(const struct fl_gate_log *g, const struct fl_gate_opts 
 static void print_summary(const struct fl_gate_log *g, const struct fl_gate_opts *o)
 {
 	const struct fl_log *log = &g->log;
-	char line[1024];
+	char line[1024], esc[FL_ESCAPED_MAX(sizeof(line))], path[FL_ESCAPED_MAX(sizeof(log->path))];
 
 	if (log->unreadable) {
 		fl_log_error_line(log, line, sizeof(line));
-		fl_err("%s", line);
+		fl_err("%s", FL_ESC(line, esc));
 		return;
 	}
+	FL_ESC(log->path, path);
 	if (g->code == FL_EXIT_VIOLATIONS) {
-		printf("%s: VIOLATIONS: %llu (", log->path, (unsigned long long)g->unwaived);
+		printf("%s: VIOLATIONS: %llu (", path, (unsigned long long)g->unwaived);
 		for (int k = 0, first = 1; k < FL_VIO__COUNT; k++) {
 			if (!log->vio_total[k])
 				continue;
@@ -230,20 +241,26 @@ static void print_summary(const struct fl_gate_log *g, const struct fl_gate_opts
 		if (g->waived)
 			printf(", %llu of them waived", (unsigned long long)g->waived);
 		printf("%s%s\n", log->incomplete ? "; evidence also incomplete: " : "",
-		       log->incomplete ? log->incomplete_reason : "");
+		       log->incomplete ? FL_ESC(log->incomplete_reason, esc) : "");
 	} else if (log->incomplete) {
-		printf("%s: INCOMPLETE: %s\n", log->path, log->incomplete_reason);
+		printf("%s: INCOMPLETE: %s\n", path, FL_ESC(log->incomplete_reason, esc));
+	} else if (!log->verified && !(g->accept & FL_ACCEPT_UNVERIFIED)) {
+		printf("%s: UNVERIFIED: %s (--unverified accepts a log that cannot show it is whole)\n",
+		       path, FL_ESC(log->unverified, esc));
+	} else if (log->workload_killed && !(g->accept & FL_ACCEPT_WORKLOAD)) {
+		printf("%s: WORKLOAD FAILED: the workload was %s: the run may have stopped short "
+		       "(--allow-workload-failure accepts it)\n", path, log->workload_fate);
 	} else if (log->checked_nothing) {
-		printf("%s: %s: %s%s\n", log->path, g->code ? "NOTHING CHECKED" :
-		       "empty, accepted (--allow-empty)", log->nothing_reason,
+		printf("%s: %s: %s%s\n", path, g->code ? "NOTHING CHECKED" :
+		       "empty, accepted (--allow-empty)", FL_ESC(log->nothing_reason, esc),
 		       g->code ? " (--allow-empty accepts a run that checked nothing)" : "");
 	} else {
-		printf("%s: clean: %llu faults, %llu operations, 0 violations", log->path,
+		printf("%s: clean: %llu faults, %llu operations, 0 violations", path,
 		       (unsigned long long)log->counters[FL_CTR_FAULTS],
 		       (unsigned long long)log->counters[FL_CTR_OPS]);
 		if (g->waived)
 			printf(" (%llu waived as known issues)", (unsigned long long)g->waived);
-		printf(", evidence complete (");
+		printf(", evidence complete%s (", log->verified ? "" : ", UNVERIFIED log");
 		for (int i = 0; i < FL_INV__COUNT; i++)
 			printf("%s%s %s", i ? ", " : "", fl_inv_name(i), fl_coverage_name(log->cov[i]));
 		printf(")\n");
@@ -251,11 +268,14 @@ static void print_summary(const struct fl_gate_log *g, const struct fl_gate_opts
 		for (int i = 0; i < FL_INV__COUNT; i++)
 			if (log->cov[i] != FL_COV_CHECKED)
 				printf("  %s %s: %s\n", fl_inv_name(i), fl_coverage_name(log->cov[i]),
-				       log->cov_why[i]);
+				       FL_ESC(log->cov_why[i], esc));
 	}
-	print_titles(g, o);
+	print_titles(g);
+	/* the workload's fate when it did not simply succeed (gate -j always has it) */
+	if (log->workload_fate[0] && strcmp(log->workload_fate, "exited 0"))
+		printf("  workload: %s\n", log->workload_fate);
 	if (log->dropped[0])
-		printf("  hooks dropped: %s\n", log->dropped);
+		printf("  hooks dropped: %s\n", FL_ESC(log->dropped, esc));
 }
 
 static json_t *summary_json(const struct fl_gate_log *g)
@@ -271,6 +291,7 @@ static json_t *summary_json(const struct fl_gate_log *g)
 
 	if (log->unreadable) {
 		fl_log_error_line(log, line, sizeof(line));
+		fl_text_printable(line);	/* it quotes the path */
 		json_object_set_new(o, "error", json_string(line));
 		return o;
 	}
@@ -283,13 +304,23 @@ static json_t *summary_json(const struct fl_gate_log *g)
 				       "kind", fl_violation_name(t->kind),
 				       "total", (json_int_t)t->total, "recorded", (json_int_t)t->recorded);
 
-		if (t->waiver)
-			json_object_set_new(to, "waived", json_pack("{s:s, s:i}", "reason",
-					    t->waiver->reason, "line", t->waiver->line));
+		if (t->waiver) {
+			snprintf(path, sizeof(path), "%s", t->waiver->file);
+			fl_text_printable(path);
+			json_object_set_new(to, "waived", json_pack("{s:s, s:s, s:i}", "reason",
+					    t->waiver->reason, "file", path,
+					    "line", t->waiver->line));
+		}
 		json_array_append_new(titles, to);
 	}
 	json_object_set_new(o, "titles", titles);
 	json_object_set_new(o, "complete", json_boolean(!log->incomplete));
+	json_object_set_new(o, "verified", json_boolean(log->verified));
+	if (!log->verified)
+		json_object_set_new(o, "unverified", json_string(log->unverified));
+	if (log->workload_fate[0])
+		json_object_set_new(o, "workload", json_pack("{s:s, s:b}", "fate", log->workload_fate,
+				    "killed", log->workload_killed));
 	if (log->incomplete)
 		json_object_set_new(o, "incomplete", json_string(log->incomplete_reason));
 	json_object_set_new(o, "faults", json_integer(log->counters[FL_CTR_FAULTS]));
@@ -305,8 +336,8 @@ static json_t *summary_json(const struct fl_gate_log *g)
 
 void gate_usage(FILE *f)
 {
-	fprintf(f, "usage: %s gate [-j] [--allow-empty] [--known FILE] [--junit OUT] [--ktap OUT]\n"
-		"                [--kcidb OUT] LOG...\n"
+	fprintf(f, "usage: %s gate [-j] [--allow-empty] [--unverified] [--allow-workload-failure]\n"
+		"                [--known FILE]... [--junit OUT] [--ktap OUT] [--kcidb OUT] LOG...\n"
 		"exit: 0 clean, 1 violations, 2 incomplete or unreadable evidence, or nothing checked\n",
 		fl_prog);
 }
@@ -324,6 +355,42 @@ static const struct {
 
 #define NOUTPUTS (sizeof(outputs) / sizeof(outputs[0]))
 
+/*
+ * Before any log is read: an output is never an input (a LOG, a --known file),
+ * an existing log, a link or a special file, nor another output (outfile.h).
+ */
+static int check_outputs(const char *const *out, char *const *logs, int n,
+			 const struct fl_known_list *known)
+{
+	char err[512];
+
+	for (size_t i = 0; i < NOUTPUTS; i++) {
+		const char *why = NULL;
+
+		if (!out[i])
+			continue;
+		for (int l = 0; l < n && !why; l++)
+			if (fl_out_same(out[i], logs[l]))
+				why = "is also a LOG argument; refusing to overwrite it";
+		for (size_t k = 0; k < known->nfiles && !why; k++)
+			if (fl_out_same(out[i], known->files[k]))
+				why = "is a --known file; refusing to overwrite it";
+		for (size_t j = 0; j < i && !why; j++)
+			if (out[j] && fl_out_same(out[i], out[j])) {
+				snprintf(err, sizeof(err), "is also the %s output; refusing to write both to one file",
+					 outputs[j].option);
+				why = err;
+			}
+		if (!why && fl_out_check(out[i], err, sizeof(err)))
+			why = err;
+		if (why) {
+			fl_err("%s %s: %s", outputs[i].option, out[i], why);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int do_gate(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -331,6 +398,8 @@ int do_gate(int argc, char **argv)
 		{ "ktap", required_argument, NULL, 1 },
 		{ "kcidb", required_argument, NULL, 2 },
 		{ "allow-empty", no_argument, NULL, 'E' },
+		{ "unverified", no_argument, NULL, 'U' },
+		{ "allow-workload-failure", no_argument, NULL, 'W' },
 		{ "known", required_argument, NULL, 'K' },
 		{}
 	};
@@ -354,11 +423,19 @@ int do_gate(int argc, char **argv)
 			out[opt] = optarg;
 			break;
 		case 'E':
-			go.allow_empty = true;
+			go.accept |= FL_ACCEPT_EMPTY;
+			break;
+		case 'U':
+			go.accept |= FL_ACCEPT_UNVERIFIED;
+			break;
+		case 'W':
+			go.accept |= FL_ACCEPT_WORKLOAD;
 			break;
 		case 'K':
+			/* several files merge: the first one's waivers match first */
 			if (fl_known_load(optarg, &known, err, sizeof(err))) {
 				fl_err("--known %s", err);
+				fl_known_free(&known);
 				return FL_EXIT_ERROR;
 			}
 			go.known = &known;
@@ -369,6 +446,10 @@ int do_gate(int argc, char **argv)
 	if (n <= 0) {
 		fl_err("gate: no log given");
 		gate_usage(stderr);
+		fl_known_free(&known);
+		return FL_EXIT_ERROR;
+	}
+	if (check_outputs(out, argv + optind, n, &known)) {
 		fl_known_free(&known);
 		return FL_EXIT_ERROR;
 	}
@@ -397,11 +478,15 @@ int do_gate(int argc, char **argv)
 		for (int i = 0; i < n; i++)
 			if (gs[i].code == FL_EXIT_VIOLATIONS)
 				worst = FL_EXIT_VIOLATIONS;
-	/* stale waivers, so that they get cleaned up */
-	for (size_t i = 0; i < known.n; i++)
+	/* stale waivers, so that they get cleaned up: each with its own file */
+	for (size_t i = 0; i < known.n; i++) {
+		char file[1024], pattern[1024];
+
 		if (!known.v[i].matched)
-			fl_warn("--known %s:%u: '%s' matched no violation (stale?)", known.file,
-				known.v[i].line, known.v[i].pattern);
+			fl_warn("--known %s:%u: '%s' matched no violation (stale?)",
+				FL_ESC(known.v[i].file, file), known.v[i].line,
+				FL_ESC(known.v[i].pattern, pattern));
+	}
 	if (fl_json) {
 		json_t *o = json_pack("{s:i, s:o}", "exit", worst, "logs", all);
 

@@ -30,10 +30,11 @@ struct fl_gate_log {
 	uint64_t waived;		/* violations waived */
 	uint64_t unwaived;		/* violations that still count */
 	int code;			/* FL_EXIT_*: this log's verdict */
+	unsigned int accept;		/* what it was judged accepting (fl_gate_opts) */
 };
 
 struct fl_gate_opts {
-	bool allow_empty;
+	unsigned int accept;		/* FL_ACCEPT_*: --allow-empty, --unverified, ... */
 	struct fl_known_list *known;	/* NULL: no --known */
 };
 

@@ -4,15 +4,29 @@
  * A testsuite per log: a testcase for the evidence, one per invariant, and
  * one per violation title (a failure, or skipped when waived).
  */
+#include <errno.h>
 #include <libxml/xmlwriter.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "gate.h"
 #include "names.h"
+#include "outfile.h"
 
+/*
+ * XML 1.0 has no place for most control characters, nor for bytes that are
+ * not UTF-8: a value from a log (its kernel, a path) is made one printable
+ * line first, '?' for anything else, or the file would not parse.
+ */
 static void attr(xmlTextWriterPtr w, const char *name, const char *value)
 {
-	xmlTextWriterWriteAttribute(w, BAD_CAST name, BAD_CAST value);
+	char *clean = strdup(value ?: "?");
+
+	if (!clean)
+		return;
+	fl_text_printable(clean);
+	xmlTextWriterWriteAttribute(w, BAD_CAST name, BAD_CAST clean);
+	free(clean);
 }
 
 /* <testcase classname name> with one <failure|error|skipped message type>, or none */
@@ -56,9 +70,9 @@ static void suite(xmlTextWriterPtr w, const struct fl_gate_log *g, const struct 
 	xmlTextWriterEndElement(w);
 	xmlTextWriterEndElement(w);
 
-	if (log->incomplete || (log->checked_nothing && !o->allow_empty))
+	if (fl_log_not_clean(log, o->accept))
 		testcase(w, "faultline.gate", "evidence complete", "error",
-			 log->incomplete ? log->incomplete_reason : log->nothing_reason, NULL);
+			 fl_log_not_clean(log, o->accept), NULL);
 	else
 		testcase(w, "faultline.gate", "evidence complete", NULL, NULL, NULL);
 
@@ -106,12 +120,20 @@ static void suite(xmlTextWriterPtr w, const struct fl_gate_log *g, const struct 
 int fl_junit_write(const char *path, const struct fl_gate_log *logs, int n,
 		   const struct fl_gate_opts *o, char *err, size_t errlen)
 {
-	xmlTextWriterPtr w = xmlNewTextWriterFilename(path, 0);
 	int tests = 0, failures = 0, errors = 0;
+	struct fl_out out;
+	xmlTextWriterPtr w;
+	xmlBufferPtr buf;
 	char num[32];
+	size_t size;
+	bool ok;
 
+	/* made in memory, then written in one go: a write error keeps its errno */
+	buf = xmlBufferCreate();
+	w = buf ? xmlNewTextWriterMemory(buf, 0) : NULL;
 	if (!w) {
-		snprintf(err, errlen, "cannot create it");
+		xmlBufferFree(buf);
+		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
 	for (int i = 0; i < n; i++) {
@@ -123,7 +145,7 @@ int fl_junit_write(const char *path, const struct fl_gate_log *logs, int n,
 			continue;
 		}
 		tests += 1 + FL_INV__COUNT + (int)g->ntitles;
-		errors += g->log.incomplete || (g->log.checked_nothing && !o->allow_empty);
+		errors += fl_log_not_clean(&g->log, o->accept) != NULL;
 		for (int j = 0; j < FL_INV__COUNT; j++)
 			failures += fl_gate_inv_result(g, j) == FL_INV_FAIL;
 		for (size_t t = 0; t < g->ntitles; t++)
@@ -142,11 +164,25 @@ int fl_junit_write(const char *path, const struct fl_gate_log *logs, int n,
 	for (int i = 0; i < n; i++)
 		suite(w, &logs[i], o);
 	xmlTextWriterEndElement(w);
-	if (xmlTextWriterEndDocument(w) < 0) {
-		snprintf(err, errlen, "write error");
-		xmlFreeTextWriter(w);
+	ok = xmlTextWriterEndDocument(w) >= 0;
+	xmlFreeTextWriter(w);	/* flushes into @buf */
+	if (!ok) {
+		snprintf(err, errlen, "cannot make the XML");
+		xmlBufferFree(buf);
 		return -1;
 	}
-	xmlFreeTextWriter(w);
-	return 0;
+	if (!fl_out_open(&out, path, err, errlen)) {
+		xmlBufferFree(buf);
+		return -1;
+	}
+	size = xmlBufferLength(buf);
+	errno = 0;
+	if (fwrite(xmlBufferContent(buf), 1, size, out.f) != size) {
+		snprintf(err, errlen, "write error: %s", strerror(errno ?: EIO));
+		xmlBufferFree(buf);
+		fl_out_abort(&out);
+		return -1;
+	}
+	xmlBufferFree(buf);
+	return fl_out_commit(&out, err, errlen);
 }

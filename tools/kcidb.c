@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "gate.h"
 #include "names.h"
+#include "outfile.h"
 
 #define ORIGIN "faultline"
 #define KCIDB_MINOR 5
@@ -70,9 +71,9 @@ static void add_log(json_t *tests, json_t *issues, json_t *incidents, const stru
 		json_array_append_new(tests, t);
 		return;
 	}
-	if (log->incomplete || (log->checked_nothing && !o->allow_empty))
+	if (fl_log_not_clean(log, o->accept))
 		t = test(g, build, "evidence", "faultline.evidence", "ERROR",
-			 log->incomplete ? log->incomplete_reason : log->nothing_reason);
+			 fl_log_not_clean(log, o->accept));
 	else
 		t = test(g, build, "evidence", "faultline.evidence", "PASS", "evidence complete");
 	if (log->dropped[0])
@@ -132,6 +133,7 @@ int fl_kcidb_write(const char *path, const struct fl_gate_log *logs, int n,
 	json_t *checkouts = json_object(), *builds = json_object(), *tests = json_array();
 	json_t *issues = json_object(), *incidents = json_array(), *doc, *list;
 	const char *key;
+	struct fl_out out;
 	json_t *val;
 	FILE *f;
 	int ret;
@@ -179,17 +181,18 @@ int fl_kcidb_write(const char *path, const struct fl_gate_log *logs, int n,
 	json_decref(checkouts);
 	json_decref(builds);
 	json_decref(issues);
-	f = fopen(path, "we");
+	f = fl_out_open(&out, path, err, errlen);
 	if (!f) {
-		snprintf(err, errlen, "cannot create it: %s", strerror(errno));
 		json_decref(doc);
 		return -1;
 	}
+	errno = 0;
 	ret = json_dumpf(doc, f, JSON_INDENT(2) | JSON_ENSURE_ASCII);
 	json_decref(doc);
-	if (fputc('\n', f) == EOF || fclose(f) || ret) {
-		snprintf(err, errlen, "write error");
+	if (fputc('\n', f) == EOF || ret) {
+		snprintf(err, errlen, "write error: %s", strerror(errno ?: EIO));
+		fl_out_abort(&out);
 		return -1;
 	}
-	return 0;
+	return fl_out_commit(&out, err, errlen);
 }

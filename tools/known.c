@@ -20,27 +20,101 @@ static char *trim(char *s)
 	return s;
 }
 
+_Static_assert(FL_KNOWN_MAX_LINE == FL_LOG_MAX_LINE, "a waiver file's lines are a log's");
+
+enum { LINE_OK, LINE_EOF, LINE_NUL, LINE_LONG, LINE_ERROR };
+
+/*
+ * One line of @f without its newline, NUL-terminated in @buf (room for
+ * FL_KNOWN_MAX_LINE + 1 bytes): LINE_OK, LINE_EOF, or why it is refused,
+ * as soon as that is known. No more than the buffer is ever held.
+ */
+static int read_line(FILE *f, char *buf)
+{
+	size_t n = 0;
+	int c;
+
+	while ((c = getc(f)) != EOF && c != '\n') {
+		if (!c)
+			return LINE_NUL;
+		if (n == FL_KNOWN_MAX_LINE)
+			return LINE_LONG;
+		buf[n++] = (char)c;
+	}
+	if (c == EOF && ferror(f))
+		return LINE_ERROR;
+	if (c == EOF && !n)
+		return LINE_EOF;
+	buf[n] = 0;
+	return LINE_OK;
+}
+
+/* Add one waiver of @file to @k. 0, or -1 out of memory. */
+static int add(struct fl_known_list *k, const char *file, unsigned int no, const char *pattern,
+	       const char *reason)
+{
+	struct fl_known *e;
+
+	if (k->n == k->cap) {
+		size_t na = k->cap ? k->cap * 2 : 8;
+		void *p = realloc(k->v, na * sizeof(*k->v));
+
+		if (!p)
+			return -1;
+		k->v = p;
+		k->cap = na;
+	}
+	e = &k->v[k->n];
+	e->pattern = strdup(pattern);
+	e->reason = strdup(reason);
+	e->file = file;
+	e->line = no;
+	e->matched = 0;
+	if (!e->pattern || !e->reason) {
+		free(e->pattern);
+		free(e->reason);
+		return -1;
+	}
+	fl_text_printable(e->reason);
+	k->n++;
+	return 0;
+}
+
 int fl_known_load(const char *path, struct fl_known_list *k, char *err, size_t len)
 {
-	char *line = NULL;
-	size_t cap = 0, alloc = 0;
+	size_t n0 = k->n;
 	unsigned int no = 0;
-	ssize_t n;
-	FILE *f;
+	char *line, *file, **files;
+	FILE *f = NULL;
+	int r;
 
-	memset(k, 0, sizeof(*k));
-	snprintf(k->file, sizeof(k->file), "%s", path);
+	files = realloc(k->files, (k->nfiles + 1) * sizeof(*files));
+	if (files)
+		k->files = files;
+	file = strdup(path);
+	line = malloc(FL_KNOWN_MAX_LINE + 1);
+	if (!files || !file || !line)
+		goto oom;
 	f = fopen(path, "re");
 	if (!f) {
 		snprintf(err, len, "%s: %s", path, strerror(errno));
-		return -1;
+		goto fail;
 	}
-	while ((n = getline(&line, &cap, f)) != -1) {
+	while ((r = read_line(f, line)) != LINE_EOF) {
 		char *s, *hash, *pattern, *reason;
 
 		no++;
-		if ((size_t)n != strlen(line)) {
+		if (r == LINE_NUL) {
 			snprintf(err, len, "%s:%u: a NUL byte in the line", path, no);
+			goto fail;
+		}
+		if (r == LINE_LONG) {
+			snprintf(err, len, "%s:%u: line longer than %d bytes", path, no,
+				 FL_KNOWN_MAX_LINE);
+			goto fail;
+		}
+		if (r == LINE_ERROR) {
+			snprintf(err, len, "%s: read error: %s", path, strerror(errno));
 			goto fail;
 		}
 		s = trim(line);
@@ -60,42 +134,27 @@ int fl_known_load(const char *path, struct fl_known_list *k, char *err, size_t l
 				 *pattern ? "reason" : "pattern");
 			goto fail;
 		}
-		if (k->n == alloc) {
-			size_t na = alloc ? alloc * 2 : 8;
-			void *p = realloc(k->v, na * sizeof(*k->v));
-
-			if (!p) {
-				snprintf(err, len, "%s: out of memory", path);
-				goto fail;
-			}
-			k->v = p;
-			alloc = na;
-		}
-		k->v[k->n].pattern = strdup(pattern);
-		k->v[k->n].reason = strdup(reason);
-		k->v[k->n].line = no;
-		k->v[k->n].matched = 0;
-		if (!k->v[k->n].pattern || !k->v[k->n].reason) {
-			free(k->v[k->n].pattern);
-			free(k->v[k->n].reason);
-			snprintf(err, len, "%s: out of memory", path);
-			goto fail;
-		}
-		fl_text_printable(k->v[k->n].reason);
-		k->n++;
+		if (add(k, file, no, pattern, reason))
+			goto oom;
 	}
-	if (ferror(f)) {
-		snprintf(err, len, "%s: read error: %s", path, strerror(errno));
-		goto fail;
-	}
-	free(line);
 	fclose(f);
+	free(line);
+	k->files[k->nfiles++] = file;
 	return 0;
+oom:
+	snprintf(err, len, "%s: out of memory", path);
 fail:
 	fl_text_printable(err);
+	if (f)
+		fclose(f);
 	free(line);
-	fclose(f);
-	fl_known_free(k);
+	free(file);
+	/* @k as it was: none of this file's waivers */
+	while (k->n > n0) {
+		k->n--;
+		free(k->v[k->n].pattern);
+		free(k->v[k->n].reason);
+	}
 	return -1;
 }
 
@@ -116,7 +175,9 @@ void fl_known_free(struct fl_known_list *k)
 		free(k->v[i].pattern);
 		free(k->v[i].reason);
 	}
+	for (size_t i = 0; i < k->nfiles; i++)
+		free(k->files[i]);
+	free(k->files);
 	free(k->v);
-	k->v = NULL;
-	k->n = 0;
+	memset(k, 0, sizeof(*k));
 }

@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <jansson.h>
+#include <nettle/sha2.h>
 #include "faultline/abi.h"
 #include "hooks.h"
 #include "ksyms.h"
@@ -30,25 +31,59 @@
 
 /* ---- writing ---- */
 
+/*
+ * Integrity (faultline(8), INTEGRITY): the header carries a random run id,
+ * which the trailer repeats; the trailer's last member is "digest":
+ * "sha256:" and the SHA-256 of every byte of the log up to the trailer's own
+ * ',"digest":' (so the trailer's other fields are covered too).
+ */
+#define FL_RUN_ID_LEN		32	/* hex digits */
+#define FL_DIGEST_PREFIX	"sha256:"
+#define FL_DIGEST_MEMBER	",\"digest\":\"" FL_DIGEST_PREFIX
+
 struct fl_log_writer {
 	FILE *f;
 	const struct fl_ksyms *ks;
 	uint64_t violations;	/* violation lines written */
 	uint64_t events;	/* event lines written */
+	uint64_t lost;		/* lines not written, or not flushed, after a write error */
+	uint64_t unflushed;	/* lines written since the last good flush */
 	int error;		/* first write error (errno), 0 if none */
-	char path[4096];	/* set when this writer created the file */
+	struct sha256_ctx sha;	/* over every byte written */
+	char run_id[FL_RUN_ID_LEN + 1];
+	char path[4096];	/* the log's path, "" for stdout */
+	char tmp[4096];		/* the temporary written until fl_log_place(), then "" */
+	bool replace;		/* --force: the temporary may replace a regular file */
+	bool placed;		/* renamed to @path */
 };
 
 /*
- * Create @path for writing: mode 0600, never through a symlink, and never over
- * an existing file unless @force. "-" is stdout. 0, or -errno with a reason.
+ * Start the log @path: a temporary beside it (mode 0600, O_EXCL), which
+ * fl_log_place() renames to @path once the run has started, so that a setup
+ * failure leaves what was there before. An existing @path is refused unless
+ * @force, and even then a symbolic link or anything but a regular file is.
+ * Nothing at @path is opened (never blocks on a FIFO or a device). "-" is
+ * stdout. 0, or -errno with a one-line reason.
  */
 int fl_log_open(struct fl_log_writer *w, const char *path, bool force, char *err, size_t len);
+/*
+ * Rename the temporary to the log's path: over a regular file with @force,
+ * else only if nothing appeared there meanwhile. Not after a write error (the
+ * previous log stays). A failure is the writer's error. 0 or -errno.
+ */
+int fl_log_place(struct fl_log_writer *w);
+/* Flush and close; a log not placed yet is placed now, or removed after a write error. */
 int fl_log_close(struct fl_log_writer *w);
-/* Close and remove a log this writer created (setup failed before anything was recorded). */
+/* Close and remove the log (setup failed before anything was recorded); a previous log stays. */
 void fl_log_discard(struct fl_log_writer *w);
 /* Write @obj (reference stolen) as one line; flush when @flush. */
 int fl_log_write(struct fl_log_writer *w, json_t *obj, bool flush);
+/* The first line: @hdr (stolen) with a new random run id, flushed. */
+int fl_log_write_header(struct fl_log_writer *w, json_t *hdr);
+/* The last line: @trailer (stolen) with the run id and the digest, flushed. */
+int fl_log_write_trailer(struct fl_log_writer *w, json_t *trailer);
+/* Flush what is buffered; a failure is the writer's error (and its lines are lost). */
+int fl_log_flush(struct fl_log_writer *w);
 
 json_t *fl_json_plan(const struct fl_plan *plan);
 json_t *fl_json_header(const struct fl_plan *plan, const struct fl_kbtf *kbtf, char *const *argv,
@@ -68,6 +103,7 @@ struct fl_trailer_info {
 	uint64_t duration_ns;
 	int workload_exit;		/* -1 if none or killed */
 	int workload_signal;		/* 0 if none */
+	bool workload_stopped;		/* the recorder ended it (--duration, SIGINT) */
 	bool workload;
 	/* what the recorder cost */
 	uint64_t startup_ns;		/* BTF, plan (attach probes), load and attach */
@@ -102,6 +138,24 @@ struct fl_log {
 	uint64_t missed_recovered;	/* skipped runs a spare copy made up */
 	bool misses_counted;
 	char missed_hooks[256];		/* "hook N, ..." */
+	/*
+	 * Integrity (faultline(8), INTEGRITY): @verified once the trailer's run id
+	 * matched the header's and its digest every byte before it. A log of the
+	 * format before both (no run id, no digest) reads with @verified false
+	 * and @unverified saying so: its verdict is 2 unless the caller accepts it.
+	 */
+	bool verified;
+	char unverified[128];
+	char run_id[FL_RUN_ID_LEN + 1];
+	/* the workload's fate, from the trailer ("" if the run had none) */
+	char workload_fate[96];
+	bool workload_killed;		/* by a signal the recorder did not send */
+	/* what the lines hold, checked against the trailer */
+	uint64_t vio_recorded[FL_VIO__COUNT];
+	uint64_t ev_fault_begins;	/* fault_begin event lines */
+	uint64_t ev_bad_fault_line;	/* first fault_end event of a DAX inode without its lock */
+	bool events_on;			/* the header's filter.events */
+	bool attached[FL_HOOK__COUNT];	/* hooks the plan attached */
 	/* evidence problems that could hide a violation (gate: exit 2) */
 	bool incomplete;
 	char incomplete_reason[512];
@@ -131,12 +185,20 @@ int fl_log_read(const char *path, struct fl_log *log);
 int fl_log_read_mem(const char *name, const char *data, size_t len, struct fl_log *log);
 void fl_log_free(struct fl_log *log);
 
+/* What a caller accepts that is otherwise exit 2 (gate's options). */
+#define FL_ACCEPT_EMPTY		(1U << 0)	/* --allow-empty: a run that checked nothing */
+#define FL_ACCEPT_UNVERIFIED	(1U << 1)	/* --unverified: a log without run id and digest */
+#define FL_ACCEPT_WORKLOAD	(1U << 2)	/* --allow-workload-failure: a killed workload */
+
 /*
  * The gate's verdict on one log: 0 complete and clean, 1 violations (they are
- * proof whatever else was lost), 2 unreadable or incomplete, or a run that
- * checked nothing (unless @allow_empty).
+ * proof whatever else was lost), 2 unreadable or incomplete, a run that
+ * checked nothing, an unverified log or a workload killed by a signal (each
+ * unless @accept says so). @accept: FL_ACCEPT_*.
  */
-int fl_log_verdict(const struct fl_log *log, bool allow_empty);
+int fl_log_verdict(const struct fl_log *log, unsigned int accept);
+/* Why a log with no violation is not clean under @accept, or NULL if it is. */
+const char *fl_log_not_clean(const struct fl_log *log, unsigned int accept);
 
 /*
  * How far the run checked invariant @inv: the plan's status, lowered by what

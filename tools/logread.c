@@ -5,10 +5,12 @@
  * and the first problem is reported with its line number.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include "log.h"
+#include "faultline/rules.h"
 #include "names.h"
 
 /*
@@ -128,8 +130,9 @@ static const char *check_bytes(json_t *b)
 	return NULL;
 }
 
-static const char *check_side(json_t *s)
+static const char *check_side(const struct fl_log *log, json_t *s)
 {
+	int hook, entry;
 	json_t *task = json_object_get(s, "task"), *stack = json_object_get(s, "stack");
 	const char *why;
 	size_t i;
@@ -140,10 +143,16 @@ static const char *check_side(json_t *s)
 	if (!json_is_object(task) || !is_uint(json_object_get(task, "pid")) ||
 	    !is_uint(json_object_get(task, "tid")) || !json_is_string(json_object_get(task, "comm")))
 		return "side needs task.pid, task.tid and task.comm";
-	if (fl_hook_from_name(json_string_value(json_object_get(s, "hook"))) < 0)
+	hook = fl_hook_from_name(json_string_value(json_object_get(s, "hook")));
+	if (hook < 0)
 		return "side has an unknown 'hook'";
+	if (!log->attached[hook])
+		return "side seen by a hook the plan did not attach";
 	if (!json_is_string(json_object_get(s, "entry")))
 		return "side needs an 'entry'";
+	entry = fl_hook_from_name(json_string_value(json_object_get(s, "entry")));
+	if (entry >= 0 && !log->attached[entry])
+		return "side entered through a hook the plan did not attach";
 	if (fl_lock_from_name(json_string_value(json_object_get(s, "lock"))) < 0)
 		return "side has an unknown 'lock'";
 	if (fl_op_from_name(json_string_value(json_object_get(s, "op"))) < 0)
@@ -172,12 +181,12 @@ static int check_violation(struct fl_log *log, uint64_t line, json_t *o)
 		return fail(log, line, "violation needs 'dev' (\"major:minor\") and 'ino'");
 	/* a side the kind does not need is still read by report: check it too */
 	if (kind == FL_VIO_RACE || kind == FL_VIO_UNSERIALIZED_FAULT || json_object_get(o, "fault")) {
-		why = check_side(json_object_get(o, "fault"));
+		why = check_side(log, json_object_get(o, "fault"));
 		if (why)
 			return fail(log, line, "violation 'fault': %s", why);
 	}
 	if (kind != FL_VIO_UNSERIALIZED_FAULT || json_object_get(o, "op")) {
-		why = check_side(json_object_get(o, "op"));
+		why = check_side(log, json_object_get(o, "op"));
 		if (why)
 			return fail(log, line, "violation 'op': %s", why);
 	}
@@ -190,6 +199,35 @@ static int check_violation(struct fl_log *log, uint64_t line, json_t *o)
 			return fail(log, line, "violation 'layout': %s", why);
 	}
 	json_array_append(log->violations, o);
+	log->vio_recorded[kind]++;
+	return 0;
+}
+
+/*
+ * An event line: its names, and what it shows that the trailer must agree
+ * with: fault begins (each one counted in 'faults'), and DAX fault ends
+ * without the lock (each one an unserialized-fault counted).
+ */
+static int check_event(struct fl_log *log, uint64_t line, json_t *o)
+{
+	int ev = fl_event_from_name(json_string_value(json_object_get(o, "event")));
+	int hook = fl_hook_from_name(json_string_value(json_object_get(o, "hook")));
+	int lock = fl_lock_from_name(json_string_value(json_object_get(o, "lock")));
+
+	if (ev < 0)
+		return fail(log, line, "event with unknown or missing 'event'");
+	if (!log->events_on)
+		return fail(log, line, "an event line in a log whose header says events were off");
+	if (hook < 0 || !log->attached[hook])
+		return fail(log, line, "event from a hook the plan did not attach");
+	if (lock < 0)
+		return fail(log, line, "event with unknown or missing 'lock'");
+	if (ev == FL_EV_FAULT_BEGIN)
+		log->ev_fault_begins++;
+	if (ev == FL_EV_FAULT_END && json_is_true(json_object_get(o, "dax")) &&
+	    fl_fault_lock_verdict((enum fl_lock)lock) == FL_BAD && !log->ev_bad_fault_line)
+		log->ev_bad_fault_line = line;
+	log->events++;
 	return 0;
 }
 
@@ -244,32 +282,85 @@ static int check_header(struct fl_log *log, json_t *o)
 			return fail(log, 1, "header invariant %s needs a one-line 'why'", fl_inv_name(i));
 	}
 	dropped_hooks(log, json_object_get(json_object_get(o, "plan"), "hooks"));
+	{
+		json_t *hooks = json_object_get(json_object_get(o, "plan"), "hooks"), *h;
+		size_t i;
+
+		json_array_foreach(hooks, i, h) {
+			int id = fl_hook_from_name(json_string_value(json_object_get(h, "hook")));
+			const char *mode = json_string_value(json_object_get(h, "mode"));
+
+			if (id >= 0 && mode && strcmp(mode, "none") &&
+			    !json_is_true(json_object_get(h, "dropped")))
+				log->attached[id] = true;
+		}
+	}
+	log->events_on = json_is_true(json_object_get(json_object_get(o, "filter"), "events"));
+	if (json_object_get(o, "run_id")) {
+		const char *id = json_string_value(json_object_get(o, "run_id"));
+
+		if (!id || strlen(id) != FL_RUN_ID_LEN || strspn(id, "0123456789abcdef") != FL_RUN_ID_LEN)
+			return fail(log, 1, "header 'run_id' is not %d hex digits", FL_RUN_ID_LEN);
+		strcpy(log->run_id, id);
+	}
 	log->header = json_incref(o);
 	return 0;
 }
 
-/* The trailer's per-key totals: gate and report count inodes and kinds from them. */
-static const char *check_keys(json_t *keys)
+/*
+ * The trailer's per-key totals: gate and report count inodes and kinds from
+ * them. The writer makes each kind's total the sum of its keys: @sums gets
+ * them, overflow-checked.
+ */
+static const char *check_keys(json_t *keys, uint64_t sums[FL_VIO__COUNT])
 {
 	size_t i;
 	json_t *k;
 
 	if (!keys)
-		return NULL;
+		return "missing";
 	if (!json_is_array(keys))
 		return "not an array";
 	json_array_foreach(keys, i, k) {
 		if (!is_dev(json_object_get(k, "dev")) || !is_ino(json_object_get(k, "ino")))
 			return "a key needs 'dev' (\"major:minor\") and 'ino'";
-		if (fl_violation_from_name(json_string_value(json_object_get(k, "kind"))) < 0)
+		int kind = fl_violation_from_name(json_string_value(json_object_get(k, "kind")));
+
+		if (kind < 0)
 			return "a key has an unknown 'kind'";
 		if (!is_uint(json_object_get(k, "count")))
 			return "a key needs an unsigned 'count'";
+		if (__builtin_add_overflow(sums[kind], (uint64_t)json_integer_value(json_object_get(k, "count")),
+					   &sums[kind]))
+			return "the keys' counts of one kind overflow";
 	}
 	return NULL;
 }
 
-/* What the header's plan says of invariant @inv: the status, its reason in @why. */
+/* Does some hook the plan attached serve invariant @inv (its "serves")? */
+static bool served(const struct fl_log *log, int inv)
+{
+	json_t *hooks = json_object_get(json_object_get(log->header, "plan"), "hooks"), *h;
+	const char *name = fl_inv_name(inv);
+	size_t i, len = strlen(name);
+
+	json_array_foreach(hooks, i, h) {
+		int id = fl_hook_from_name(json_string_value(json_object_get(h, "hook")));
+		const char *s = json_string_value(json_object_get(h, "serves")) ?: "";
+
+		if (id < 0 || !log->attached[id])
+			continue;
+		for (s = strstr(s, name); s; s = strstr(s + 1, name))
+			if (s[len] == ' ' || !s[len])
+				return true;
+	}
+	return false;
+}
+
+/*
+ * What the header's plan says of invariant @inv: the status, its reason in
+ * @why. Unchecked, whatever the plan says, when no hook it attached serves it.
+ */
 static enum fl_coverage plan_coverage(const struct fl_log *log, int inv, const char **why)
 {
 	json_t *i = json_object_get(json_object_get(json_object_get(log->header, "plan"),
@@ -277,6 +368,10 @@ static enum fl_coverage plan_coverage(const struct fl_log *log, int inv, const c
 	int c = fl_coverage_from_name(json_string_value(json_object_get(i, "status")));
 
 	*why = json_string_value(json_object_get(i, "why")) ?: "not in the log's plan";
+	if (c > FL_COV_UNCHECKED && !served(log, inv)) {
+		*why = "no hook the plan attached serves it";
+		return FL_COV_UNCHECKED;
+	}
 	return c < 0 ? FL_COV_UNCHECKED : (enum fl_coverage)c;
 }
 
@@ -331,6 +426,16 @@ static void observe(struct fl_log *log)
 		else if (i == FL_I3 && !c[FL_CTR_DAX_OPS])
 			cover(log, i, FL_COV_UNCHECKED,
 			      "not observed: no shrinking operation on a DAX inode in this run");
+		/* a race needs one side's lock bad: with the teardowns' side unread, half of it */
+		else if (i == FL_I3 && !c[FL_CTR_DAX_TEARDOWNS_LOCK_READ])
+			cover(log, i, FL_COV_UNCHECKED, "no DAX teardown's lock read (%llu unknown): "
+			      "the operations' side of a race was never judged",
+			      (unsigned long long)c[FL_CTR_DAX_TEARDOWNS_LOCK_UNKNOWN]);
+		else if (i == FL_I3 && c[FL_CTR_DAX_TEARDOWNS_LOCK_UNKNOWN])
+			cover(log, i, FL_COV_PARTIAL, "%llu of %llu DAX teardowns with the lock unreadable; %s",
+			      (unsigned long long)c[FL_CTR_DAX_TEARDOWNS_LOCK_UNKNOWN],
+			      (unsigned long long)(c[FL_CTR_DAX_TEARDOWNS_LOCK_READ] +
+						   c[FL_CTR_DAX_TEARDOWNS_LOCK_UNKNOWN]), why);
 		else if (unknown)
 			cover(log, i, FL_COV_PARTIAL, "%llu of %llu %s with the lock unreadable; %s",
 			      (unsigned long long)unknown, (unsigned long long)(read + unknown),
@@ -397,12 +502,16 @@ static const char *check_missed(struct fl_log *log, json_t *m)
 	log->missed_hooks[0] = '\0';
 	json_object_foreach(json_object_get(m, "hooks"), name, v) {
 		size_t used = strlen(log->missed_hooks);
+		int hook = fl_hook_from_name(name);
 
-		if (fl_hook_from_name(name) < 0)
+		if (hook < 0)
 			return "a hook faultline does not have";
 		if (!is_uint(v))
 			return "a hook's count is not a count";
-		sum += json_integer_value(v);
+		if (json_integer_value(v) && !log->attached[hook])
+			return "runs skipped of a hook the plan did not attach";
+		if (__builtin_add_overflow(sum, (uint64_t)json_integer_value(v), &sum))
+			return "the hooks' counts add up past 2^64";
 		snprintf(log->missed_hooks + used, sizeof(log->missed_hooks) - used, "%s%s %llu",
 			 used ? ", " : "", name, (unsigned long long)json_integer_value(v));
 	}
@@ -410,6 +519,119 @@ static const char *check_missed(struct fl_log *log, json_t *m)
 		return "the hooks' counts exceed 'total'";
 	fl_text_printable(log->missed_hooks);
 	return NULL;
+}
+
+/* records: the lines the recorder wrote, and those a write error lost. */
+static int check_records(struct fl_log *log, uint64_t line, json_t *rec)
+{
+	json_t *events = json_object_get(rec, "events"), *lost = json_object_get(rec, "lost");
+
+	if (!is_uint(events))
+		return fail(log, line, "trailer has no 'records.events'");
+	if ((uint64_t)json_integer_value(events) != log->events)
+		return fail(log, line, "trailer counts %llu event lines, the log holds %llu",
+			    (unsigned long long)json_integer_value(events),
+			    (unsigned long long)log->events);
+	if (lost && !is_uint(lost))
+		return fail(log, line, "trailer 'records.lost' is not a count");
+	if (lost && json_integer_value(lost))
+		incomplete(log, "%llu log lines lost to a write error",
+			   (unsigned long long)json_integer_value(lost));
+	return 0;
+}
+
+/*
+ * What the kernel's counters guarantee of each other (bpf/faultline.bpf.c
+ * counts each lock read inside the fault or teardown it counted), and of
+ * the lines: a contradiction is a damaged or edited log.
+ */
+static int check_relations(struct fl_log *log, uint64_t line, json_t *hits)
+{
+	static const struct {
+		enum fl_counter part[4];
+		enum fl_counter whole;
+	} fits[] = {
+		{ { FL_CTR_DAX_FAULTS_LOCK_READ, FL_CTR_DAX_FAULTS_LOCK_UNKNOWN }, FL_CTR_FAULTS },
+		{ { FL_CTR_DAX_TEARDOWNS_LOCK_READ, FL_CTR_DAX_TEARDOWNS_LOCK_UNKNOWN,
+		    FL_CTR_RECLAIMS_LOCK_READ, FL_CTR_RECLAIMS_LOCK_UNKNOWN }, FL_CTR_TEARDOWNS },
+		{ { FL_CTR_DAX_OPS }, FL_CTR_OPS },
+		{ { FL_CTR_VIOLATIONS_SUPPRESSED, FL_CTR_VIOLATIONS_LOST }, FL_CTR_VIOLATIONS },
+	};
+	const uint64_t *c = log->counters;
+	const char *name;
+	json_t *v;
+
+	for (size_t i = 0; i < sizeof(fits) / sizeof(fits[0]); i++) {
+		uint64_t sum = 0;
+		char parts[160] = "";
+
+		for (int p = 0; p < 4 && fits[i].part[p]; p++) {
+			size_t used = strlen(parts);
+
+			snprintf(parts + used, sizeof(parts) - used, "%s%s", p ? " + " : "",
+				 fl_counter_name(fits[i].part[p]));
+			if (__builtin_add_overflow(sum, c[fits[i].part[p]], &sum))
+				sum = UINT64_MAX;
+		}
+		if (sum > c[fits[i].whole])
+			return fail(log, line, "trailer counters: %s (%llu) exceed '%s' (%llu)", parts,
+				    (unsigned long long)sum, fl_counter_name(fits[i].whole),
+				    (unsigned long long)c[fits[i].whole]);
+	}
+	if (log->events > c[FL_CTR_EVENTS])
+		return fail(log, line, "the log holds %llu event lines, counter 'events' is %llu",
+			    (unsigned long long)log->events, (unsigned long long)c[FL_CTR_EVENTS]);
+	if (log->ev_fault_begins > c[FL_CTR_FAULTS])
+		return fail(log, line, "the log holds %llu fault_begin events, counter 'faults' is %llu",
+			    (unsigned long long)log->ev_fault_begins, (unsigned long long)c[FL_CTR_FAULTS]);
+	if (log->ev_bad_fault_line && !log->vio_total[FL_VIO_UNSERIALIZED_FAULT] && !c[FL_CTR_MAP_FULL])
+		return fail(log, line, "line %llu shows a DAX fault without its lock, the trailer "
+			    "counts no unserialized-fault", (unsigned long long)log->ev_bad_fault_line);
+	if (json_array_size(log->violations) > c[FL_CTR_VIOLATIONS])
+		return fail(log, line, "the log holds %zu violation lines, counter 'violations' is %llu",
+			    json_array_size(log->violations), (unsigned long long)c[FL_CTR_VIOLATIONS]);
+	if (!json_is_object(hits))
+		return fail(log, line, "trailer has no 'hook_hits'");
+	json_object_foreach(hits, name, v) {
+		int hook = fl_hook_from_name(name);
+
+		if (hook < 0 || !is_uint(v))
+			return fail(log, line, "trailer 'hook_hits': '%.40s' is not a hook and its count", name);
+		if (json_integer_value(v) && !log->attached[hook])
+			return fail(log, line, "trailer 'hook_hits': %s ran %llu times, the plan did not "
+				    "attach it", name, (unsigned long long)json_integer_value(v));
+	}
+	return 0;
+}
+
+/* The workload's fate: {"exit": N|null, "signal": N|null, "stopped": bool}. */
+static int check_workload(struct fl_log *log, uint64_t line, json_t *w)
+{
+	json_t *ex = json_object_get(w, "exit"), *sig = json_object_get(w, "signal");
+	json_t *stopped = json_object_get(w, "stopped");
+	int n;
+
+	if (!w)
+		return 0;
+	if (!json_is_object(w) || !(json_is_null(ex) || (is_uint(ex) && json_integer_value(ex) < 256)) ||
+	    !(json_is_null(sig) || (is_uint(sig) && json_integer_value(sig) > 0 &&
+				    json_integer_value(sig) < 128)) ||
+	    (stopped && !json_is_boolean(stopped)))
+		return fail(log, line, "trailer 'workload' needs 'exit' (0-255 or null), 'signal' "
+			    "(1-127 or null) and a boolean 'stopped'");
+	if (json_is_integer(sig)) {
+		n = (int)json_integer_value(sig);
+		log->workload_killed = !json_is_true(stopped);
+		snprintf(log->workload_fate, sizeof(log->workload_fate), "%s by signal %d (SIG%s)",
+			 log->workload_killed ? "killed" : "stopped by the recorder", n,
+			 sigabbrev_np(n) ?: "?");
+	} else if (json_is_integer(ex)) {
+		snprintf(log->workload_fate, sizeof(log->workload_fate), "exited %d",
+			 (int)json_integer_value(ex));
+	} else {
+		snprintf(log->workload_fate, sizeof(log->workload_fate), "did not start");
+	}
+	return 0;
 }
 
 static int check_trailer(struct fl_log *log, uint64_t line, json_t *o)
@@ -444,19 +666,32 @@ static int check_trailer(struct fl_log *log, uint64_t line, json_t *o)
 		log->vio_total[k] = json_integer_value(v);
 	}
 	{
-		uint64_t kinds = 0;
+		uint64_t kinds = 0, keys[FL_VIO__COUNT] = { 0 };
 
 		for (int k = 0; k < FL_VIO__COUNT; k++)
-			kinds += log->vio_total[k];
+			if (__builtin_add_overflow(kinds, log->vio_total[k], &kinds))
+				return fail(log, line, "trailer's violation kinds add up past 2^64");
 		if (kinds != log->vio_all)
 			return fail(log, line, "trailer's violation total %llu is not the sum of its kinds (%llu)",
 				    (unsigned long long)log->vio_all, (unsigned long long)kinds);
+		why = check_keys(json_object_get(o, "violation_keys"), keys);
+		if (why)
+			return fail(log, line, "trailer 'violation_keys': %s", why);
+		for (int k = 0; k < FL_VIO__COUNT; k++) {
+			if (keys[k] != log->vio_total[k])
+				return fail(log, line, "trailer's 'violation_keys' count %llu %s, "
+					    "'violations.%s' is %llu", (unsigned long long)keys[k],
+					    fl_violation_name(k), fl_violation_name(k),
+					    (unsigned long long)log->vio_total[k]);
+			if (log->vio_recorded[k] > log->vio_total[k])
+				return fail(log, line, "the log records %llu %s violations, "
+					    "'violations.%s' counts %llu", (unsigned long long)log->vio_recorded[k],
+					    fl_violation_name(k), fl_violation_name(k),
+					    (unsigned long long)log->vio_total[k]);
+		}
 	}
 	if (!json_is_object(rec) || !is_uint(json_object_get(rec, "violations")))
 		return fail(log, line, "trailer has no 'records.violations'");
-	why = check_keys(json_object_get(o, "violation_keys"));
-	if (why)
-		return fail(log, line, "trailer 'violation_keys': %s", why);
 	lines = json_integer_value(json_object_get(rec, "violations"));
 	if (lines != json_array_size(log->violations))
 		return fail(log, line, "trailer counts %llu violation lines, the log holds %zu",
@@ -464,6 +699,9 @@ static int check_trailer(struct fl_log *log, uint64_t line, json_t *o)
 	if (log->vio_all < lines)
 		return fail(log, line, "trailer's violation total %llu is below the %llu lines",
 			    (unsigned long long)log->vio_all, (unsigned long long)lines);
+	if (check_records(log, line, rec) || check_relations(log, line, json_object_get(o, "hook_hits")) ||
+	    check_workload(log, line, json_object_get(o, "workload")))
+		return -1;
 
 	if (log->counters[FL_CTR_EVENTS_LOST])
 		incomplete(log, "%llu events lost (ring buffer full)",
@@ -484,13 +722,65 @@ static int check_trailer(struct fl_log *log, uint64_t line, json_t *o)
 	if (log->counters[FL_CTR_UNBALANCED])
 		incomplete(log, "%llu begins or ends missing from their pairs: the kernel skipped "
 			   "a program run", (unsigned long long)log->counters[FL_CTR_UNBALANCED]);
-	if (json_is_object(imap) && is_uint(json_object_get(imap, "max")) &&
-	    json_integer_value(json_object_get(imap, "max")) > 0 &&
-	    json_integer_value(json_object_get(imap, "entries")) >=
+	if (!json_is_object(imap) || !is_uint(json_object_get(imap, "entries")) ||
+	    !is_uint(json_object_get(imap, "max")) || !json_integer_value(json_object_get(imap, "max")) ||
+	    json_integer_value(json_object_get(imap, "entries")) >
+	    json_integer_value(json_object_get(imap, "max")))
+		return fail(log, line, "trailer 'inode_map' needs unsigned 'entries' at most its "
+			    "'max', above 0");
+	if (json_integer_value(json_object_get(imap, "entries")) ==
 	    json_integer_value(json_object_get(imap, "max")))
 		incomplete(log, "per-inode state map full: evicted inodes may hide a race");
 	log->trailer = json_incref(o);
 	observe(log);
+	return 0;
+}
+
+/*
+ * The trailer @o, line @line, is @buf (@n bytes, newline included): its run id
+ * must be the header's, and its digest, the last member, the SHA-256 of @sha
+ * (every line before it) and its own text up to ',"digest":' (faultline(8),
+ * INTEGRITY). A log without either, as written before both existed, reads as
+ * unverified; one with only one of them, or a wrong one, is unreadable.
+ */
+static int check_integrity(struct fl_log *log, uint64_t line, json_t *o, const char *buf,
+			   size_t n, struct sha256_ctx *sha)
+{
+	static const char hex[] = "0123456789abcdef";
+	const size_t member = sizeof(FL_DIGEST_MEMBER) - 1, hexlen = 2 * SHA256_DIGEST_SIZE;
+	json_t *id = json_object_get(o, "run_id"), *digest = json_object_get(o, "digest");
+	uint8_t d[SHA256_DIGEST_SIZE];
+	size_t at;
+
+	if (!id && !digest && !log->run_id[0]) {
+		snprintf(log->unverified, sizeof(log->unverified),
+			 "no run id and no digest (a log from before faultline wrote them)");
+		return 0;
+	}
+	if (!log->run_id[0])
+		return fail(log, line, "trailer has a run id or digest, the header has no 'run_id': "
+			    "lines of two runs?");
+	if (!json_is_string(id))
+		return fail(log, line, "trailer has no 'run_id' (the header's is %s)", log->run_id);
+	if (strcmp(json_string_value(id), log->run_id))
+		return fail(log, line, "trailer's run id %.40s is not the header's %s: lines of two runs",
+			    json_string_value(id), log->run_id);
+	if (!digest)
+		return fail(log, line, "trailer has no 'digest': the log cannot show it is whole");
+	/* ...,"digest":"sha256:<hex>"}\n */
+	at = n - 3 - hexlen - member;
+	if (n < 3 + hexlen + member || memcmp(buf + at, FL_DIGEST_MEMBER, member) ||
+	    strspn(buf + at + member, hex) < hexlen || memcmp(buf + n - 3, "\"}\n", 3))
+		return fail(log, line, "trailer's 'digest' is not its last member, as "
+			    "\"" FL_DIGEST_PREFIX "\" and %zu hex digits", hexlen);
+	sha256_update(sha, at, (const uint8_t *)buf);
+	sha256_digest(sha, sizeof(d), d);
+	for (size_t i = 0; i < sizeof(d); i++)
+		if (buf[at + member + 2 * i] != hex[d[i] >> 4] ||
+		    buf[at + member + 2 * i + 1] != hex[d[i] & 15])
+			return fail(log, line, "the digest does not match the log's bytes: the log "
+				    "was damaged or edited after it was written");
+	log->verified = true;
 	return 0;
 }
 
@@ -518,9 +808,11 @@ static ssize_t read_line(FILE *f, char *buf)
 static int read_stream(FILE *f, struct fl_log *log)
 {
 	char *buf = malloc(FL_LOG_MAX_LINE + 2);
+	struct sha256_ctx sha;
 	ssize_t n;
 	int ret = 0;
 
+	sha256_init(&sha);
 	log->violations = json_array();
 	if (!buf)
 		return fail(log, 0, "out of memory");
@@ -547,6 +839,9 @@ static int read_stream(FILE *f, struct fl_log *log)
 			fail(log, line, "not JSON: %s", jerr.text);
 			break;
 		}
+		/* every line but the trailer is hashed whole; check_integrity() does the trailer */
+		if (strcmp(json_string_value(json_object_get(o, "type")) ?: "", "trailer"))
+			sha256_update(&sha, n, (const uint8_t *)buf);
 		if (!json_is_object(o)) {
 			fail(log, line, "not a JSON object");
 		} else if (line == 1) {
@@ -556,11 +851,10 @@ static int read_stream(FILE *f, struct fl_log *log)
 		} else if (!strcmp(type, "violation")) {
 			check_violation(log, line, o);
 		} else if (!strcmp(type, "event")) {
-			if (fl_event_from_name(json_string_value(json_object_get(o, "event"))) < 0)
-				fail(log, line, "event with unknown or missing 'event'");
-			log->events++;
+			check_event(log, line, o);
 		} else if (!strcmp(type, "trailer")) {
-			check_trailer(log, line, o);
+			if (!check_integrity(log, line, o, buf, n, &sha))
+				check_trailer(log, line, o);
 		} else if (!strcmp(type, "header")) {
 			fail(log, line, "second header");
 		} else {
@@ -635,15 +929,28 @@ void fl_log_error_line(const struct fl_log *log, char *buf, size_t len)
 		snprintf(buf, len, "%s: %s", log->path, log->err);
 }
 
-int fl_log_verdict(const struct fl_log *log, bool allow_empty)
+const char *fl_log_not_clean(const struct fl_log *log, unsigned int accept)
+{
+	if (log->unreadable)
+		return log->err;
+	if (log->incomplete)
+		return log->incomplete_reason;
+	if (!log->verified && !(accept & FL_ACCEPT_UNVERIFIED))
+		return log->unverified;
+	if (log->workload_killed && !(accept & FL_ACCEPT_WORKLOAD))
+		return log->workload_fate;
+	if (log->checked_nothing && !(accept & FL_ACCEPT_EMPTY))
+		return log->nothing_reason;
+	return NULL;
+}
+
+int fl_log_verdict(const struct fl_log *log, unsigned int accept)
 {
 	if (log->unreadable)
 		return 2;
 	if (log->vio_all)
 		return 1;
-	if (log->incomplete)
-		return 2;
-	return log->checked_nothing && !allow_empty ? 2 : 0;
+	return fl_log_not_clean(log, accept) ? 2 : 0;
 }
 
 const char *fl_log_coverage(const struct fl_log *log, int inv, const char **why)

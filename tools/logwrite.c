@@ -2,6 +2,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdio_ext.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <string.h>
 #include <sys/utsname.h>
@@ -10,6 +13,7 @@
 #include "faultline/rules.h"
 #include "log.h"
 #include "names.h"
+#include "outfile.h"
 
 void fl_dev_format(uint32_t dev, char *buf, size_t len)
 {
@@ -18,7 +22,7 @@ void fl_dev_format(uint32_t dev, char *buf, size_t len)
 
 int fl_log_open(struct fl_log_writer *w, const char *path, bool force, char *err, size_t len)
 {
-	int flags = O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | (force ? O_TRUNC : O_EXCL);
+	struct stat st;
 	int fd, e;
 
 	memset(w, 0, sizeof(*w));
@@ -26,29 +30,94 @@ int fl_log_open(struct fl_log_writer *w, const char *path, bool force, char *err
 		w->f = stdout;
 		return 0;
 	}
-	fd = open(path, flags, 0600);
-	if (fd < 0) {
-		e = errno;
-		if (e == EEXIST)
-			snprintf(err, len, "log %s exists (--force overwrites it)", path);
-		else if (e == ELOOP)
+	/* what is there now, looked at, never opened: nothing, or with --force a regular file */
+	if (!lstat(path, &st)) {
+		if (S_ISLNK(st.st_mode)) {
 			snprintf(err, len, "log %s is a symbolic link: refusing to follow it", path);
-		else
-			snprintf(err, len, "cannot create log %s: %s", path, strerror(e));
+			return -ELOOP;
+		}
+		if (!S_ISREG(st.st_mode)) {
+			snprintf(err, len, "log %s is %s: --force replaces only a regular file", path,
+				 fl_out_kind(st.st_mode));
+			return -EEXIST;
+		}
+		if (!force) {
+			snprintf(err, len, "log %s exists (--force overwrites it)", path);
+			return -EEXIST;
+		}
+	} else if (errno != ENOENT) {
+		e = errno;
+		snprintf(err, len, "cannot create log %s: %s", path, strerror(e));
 		return -e;
 	}
-	/* --force over a file someone else made readable: tighten it too */
-	if (force)
-		fchmod(fd, 0600);
-	else
-		snprintf(w->path, sizeof(w->path), "%s", path);
+	/* the new log, beside it until the run starts (fl_log_place()) */
+	if (snprintf(w->path, sizeof(w->path), "%s", path) >= (int)sizeof(w->path) ||
+	    snprintf(w->tmp, sizeof(w->tmp), "%s.XXXXXX", path) >= (int)sizeof(w->tmp)) {
+		w->tmp[0] = 0;
+		snprintf(err, len, "cannot create log %s: %s", path, strerror(ENAMETOOLONG));
+		return -ENAMETOOLONG;
+	}
+	fd = mkostemp(w->tmp, O_CLOEXEC);	/* 0600, O_EXCL */
+	if (fd < 0) {
+		e = errno;
+		w->tmp[0] = 0;
+		snprintf(err, len, "cannot create log %s: %s", path, strerror(e));
+		return -e;
+	}
+	w->replace = force;
 	w->f = fdopen(fd, "w");
 	if (!w->f) {
 		e = errno;
 		close(fd);
+		fl_log_discard(w);
 		snprintf(err, len, "cannot open log %s: %s", path, strerror(e));
 		return -e;
 	}
+	return 0;
+}
+
+/* Rename @from to @to unless @to exists (as a filesystem without RENAME_NOREPLACE allows). */
+static int rename_noreplace(const char *from, const char *to)
+{
+	struct stat st;
+
+	if (!renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE))
+		return 0;
+	if (errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
+		return errno;
+	if (!link(from, to)) {
+		unlink(from);
+		return 0;
+	}
+	if (errno != EPERM && errno != EOPNOTSUPP)
+		return errno;
+	/* no hard links either (vfat): the small race that is left */
+	if (!lstat(to, &st))
+		return EEXIST;
+	return rename(from, to) ? errno : 0;
+}
+
+int fl_log_place(struct fl_log_writer *w)
+{
+	struct stat st;
+	int e;
+
+	if (w->error)
+		return -w->error;
+	if (!w->tmp[0])
+		return 0;	/* stdout, or placed */
+	if (!w->replace)
+		e = rename_noreplace(w->tmp, w->path);
+	else if (!lstat(w->path, &st) && !S_ISREG(st.st_mode))
+		e = EEXIST;	/* a regular file only, also if it changed since fl_log_open() */
+	else
+		e = rename(w->tmp, w->path) ? errno : 0;
+	if (e) {
+		w->error = e;
+		return -e;
+	}
+	w->tmp[0] = 0;
+	w->placed = true;
 	return 0;
 }
 
@@ -62,7 +131,17 @@ int fl_log_close(struct fl_log_writer *w)
 		w->error = errno;
 	if (w->f != stdout && fclose(w->f) && !w->error)
 		w->error = errno;
+	/* the caller says the log's write errors: not once more at exit (faultline.c) */
+	if (w->f == stdout && w->error) {
+		__fpurge(stdout);
+		clearerr(stdout);
+	}
 	w->f = NULL;
+	/* a log that was never placed: now, unless it is broken (then what was there stays) */
+	fl_log_place(w);
+	if (w->tmp[0])
+		unlink(w->tmp);
+	w->tmp[0] = 0;
 	if (w->error)
 		ret = -w->error;
 	return ret;
@@ -70,16 +149,61 @@ int fl_log_close(struct fl_log_writer *w)
 
 void fl_log_discard(struct fl_log_writer *w)
 {
-	fl_log_close(w);
-	if (w->path[0])
+	if (w->f && w->f != stdout)
+		fclose(w->f);
+	w->f = NULL;
+	if (w->tmp[0])
+		unlink(w->tmp);
+	else if (w->placed)
 		unlink(w->path);
-	w->path[0] = 0;
+	w->tmp[0] = 0;
+	w->placed = false;
+}
+
+/* A write error: remembered, and the lines not yet flushed are lost with it. */
+static int write_failed(struct fl_log_writer *w, int e)
+{
+	if (!w->error)
+		w->error = e ? e : EIO;
+	w->lost += w->unflushed;
+	w->unflushed = 0;
+	return -w->error;
+}
+
+/*
+ * Every line goes through here: once a write failed, nothing more is written
+ * (the log already has a hole) and each line is counted as lost.
+ */
+static int put_line(struct fl_log_writer *w, const char *line, size_t n, bool flush)
+{
+	if (w->error) {
+		w->lost++;
+		return -w->error;
+	}
+	sha256_update(&w->sha, n, (const uint8_t *)line);
+	errno = 0;
+	w->unflushed++;
+	if (fwrite(line, 1, n, w->f) != n)
+		return write_failed(w, errno);
+	return flush ? fl_log_flush(w) : 0;
+}
+
+int fl_log_flush(struct fl_log_writer *w)
+{
+	if (w->error)
+		return -w->error;
+	errno = 0;
+	if (fflush(w->f))
+		return write_failed(w, errno);
+	w->unflushed = 0;
+	return 0;
 }
 
 int fl_log_write(struct fl_log_writer *w, json_t *obj, bool flush)
 {
 	char *line;
 	size_t n;
+	int ret;
 
 	if (!obj)
 		return -ENOMEM;
@@ -89,12 +213,75 @@ int fl_log_write(struct fl_log_writer *w, json_t *obj, bool flush)
 		return -ENOMEM;
 	n = strlen(line);
 	line[n] = '\n';	/* json_dumps' NUL becomes the newline; write both in one go */
-	if (fwrite(line, 1, n + 1, w->f) != n + 1 || (flush && fflush(w->f))) {
-		if (!w->error)
-			w->error = errno ? errno : EIO;
-	}
+	ret = put_line(w, line, n + 1, flush);
 	free(line);
-	return w->error ? -w->error : 0;
+	return ret;
+}
+
+int fl_log_write_header(struct fl_log_writer *w, json_t *hdr)
+{
+	static const char hex[] = "0123456789abcdef";
+	uint8_t id[FL_RUN_ID_LEN / 2];
+
+	if (!hdr)
+		return -ENOMEM;
+	if (getrandom(id, sizeof(id), 0) != sizeof(id)) {
+		json_decref(hdr);
+		return write_failed(w, errno);
+	}
+	for (size_t i = 0; i < sizeof(id); i++) {
+		w->run_id[2 * i] = hex[id[i] >> 4];
+		w->run_id[2 * i + 1] = hex[id[i] & 15];
+	}
+	w->run_id[FL_RUN_ID_LEN] = 0;
+	sha256_init(&w->sha);
+	json_object_set_new(hdr, "run_id", json_string(w->run_id));
+	return fl_log_write(w, hdr, true);
+}
+
+/*
+ * The trailer's text up to its closing brace is hashed with everything before
+ * it; the digest goes after it as the last member (faultline(8), INTEGRITY).
+ */
+int fl_log_write_trailer(struct fl_log_writer *w, json_t *trailer)
+{
+	uint8_t d[SHA256_DIGEST_SIZE];
+	char *text, *line;
+	size_t n;
+	int ret;
+
+	if (!trailer)
+		return -ENOMEM;
+	json_object_del(trailer, "digest");
+	json_object_set_new(trailer, "run_id", json_string(w->run_id));
+	text = json_dumps(trailer, JSON_COMPACT | JSON_ENSURE_ASCII);
+	json_decref(trailer);
+	if (!text)
+		return -ENOMEM;
+	n = strlen(text) - 1;	/* without the '}' */
+	if (!w->error)
+		sha256_update(&w->sha, n, (const uint8_t *)text);
+	sha256_digest(&w->sha, sizeof(d), d);
+	line = malloc(n + sizeof(FL_DIGEST_MEMBER) + 2 * sizeof(d) + 3);
+	if (!line) {
+		free(text);
+		return -ENOMEM;
+	}
+	memcpy(line, text, n);
+	memcpy(line + n, FL_DIGEST_MEMBER, sizeof(FL_DIGEST_MEMBER) - 1);
+	n += sizeof(FL_DIGEST_MEMBER) - 1;
+	for (size_t i = 0; i < sizeof(d); i++)
+		n += sprintf(line + n, "%02x", d[i]);
+	memcpy(line + n, "\"}\n", 3);
+	free(text);
+	/* after a write error too, if it still can be: it says how many lines were lost */
+	errno = 0;
+	if (fwrite(line, 1, n + 3, w->f) != n + 3 || fflush(w->f))
+		ret = write_failed(w, errno);
+	else
+		ret = w->error ? -w->error : 0;
+	free(line);
+	return ret;
 }
 
 /* comm as a JSON string body: printable ASCII, nothing that needs escaping */
@@ -359,11 +546,8 @@ int fl_log_write_event(struct fl_log_writer *w, const struct fl_event *e)
 
 	if (n < 0)
 		return -EINVAL;
-	if (fwrite(line, 1, n, w->f) != (size_t)n) {
-		if (!w->error)
-			w->error = errno ? errno : EIO;
+	if (put_line(w, line, n, false))
 		return -w->error;
-	}
 	w->events++;
 	return 0;
 }
@@ -488,8 +672,9 @@ json_t *fl_json_trailer(const struct fl_session_stats *st, const struct fl_log_w
 		      "status", info->status, "duration_ns", (json_int_t)info->duration_ns,
 		      "counters", ctr, "hook_hits", hits, "violations", vio,
 		      "violation_keys", keys);
-	json_object_set_new(t, "records", json_pack("{s:o, s:o}",
-			    "violations", json_u64(w->violations), "events", json_u64(w->events)));
+	json_object_set_new(t, "records", json_pack("{s:o, s:o, s:o}",
+			    "violations", json_u64(w->violations), "events", json_u64(w->events),
+			    "lost", json_u64(w->lost)));
 	json_object_set_new(t, "inflight_at_exit", json_pack("{s:o, s:o}",
 			    "faults", json_u64(st->inflight_faults), "ops", json_u64(st->inflight_ops)));
 	{
@@ -523,10 +708,11 @@ json_t *fl_json_trailer(const struct fl_session_stats *st, const struct fl_log_w
 		json_object_set_new(t, "prog_stats", ps);
 	}
 	if (info->workload)
-		json_object_set_new(t, "workload", json_pack("{s:o, s:o}",
+		json_object_set_new(t, "workload", json_pack("{s:o, s:o, s:b}",
 				    "exit", info->workload_exit >= 0 ?
 					json_integer(info->workload_exit) : json_null(),
 				    "signal", info->workload_signal ?
-					json_integer(info->workload_signal) : json_null()));
+					json_integer(info->workload_signal) : json_null(),
+				    "stopped", info->workload_stopped));
 	return t;
 }

@@ -14,6 +14,7 @@
 #include "log.h"
 #include "names.h"
 #include "session.h"
+#include "text.h"
 
 void probe_usage(FILE *f)
 {
@@ -21,17 +22,26 @@ void probe_usage(FILE *f)
 		"                       [--fault-names]\n", fl_prog);
 }
 
+/*
+ * What the kernel, its BTF (or a --btf file) and the command line say is
+ * escaped (text.h): none of it may paint the terminal.
+ */
 static void print_human(const struct fl_plan *plan, const struct fl_kbtf *k, const char *release,
 			const char *machine, bool loaded)
 {
-	printf("kernel       %s (%s)\n", release, machine);
+	char a[FL_ESCAPED_MAX(PATH_MAX)], b[FL_ESCAPED_MAX(256)];
+
+	printf("kernel       %s (%s)\n", FL_ESC(release, a), FL_ESC(machine, b));
 	printf("BTF          %s%s%s\n", k->vmlinux ? "/sys/kernel/btf/vmlinux" : "none",
 	       k->fuse ? ", /sys/kernel/btf/fuse" : "", k->custom ? ", --btf " : "");
 	if (k->custom)
-		printf("             (--btf %s)\n", k->custom_arg);
-	printf("lock layout  %s: %s\n", fl_layout_name(plan->layout), plan->layout_detail);
-	printf("fentry       %s\n", plan->fentry_status[0] ? plan->fentry_status : "available");
-	printf("kprobe       %s\n", plan->kprobe_status[0] ? plan->kprobe_status : "available");
+		printf("             (--btf %s)\n", FL_ESC(k->custom_arg, a));
+	printf("lock layout  %s: %s\n", fl_layout_name(plan->layout),
+	       FL_ESC(plan->layout_detail, a));
+	printf("fentry       %s\n",
+	       plan->fentry_status[0] ? FL_ESC(plan->fentry_status, a) : "available");
+	printf("kprobe       %s\n",
+	       plan->kprobe_status[0] ? FL_ESC(plan->kprobe_status, a) : "available");
 	printf("preemption   %s\n", !plan->preempt_guard ?
 	       "left as the kernel runs programs (no bpf_preempt_disable before 6.10)" :
 	       plan->tp_preemptible ? "off while a program runs (bpf_preempt_disable)" :
@@ -58,13 +68,13 @@ static void print_human(const struct fl_plan *plan, const struct fl_kbtf *k, con
 
 		printf("  %-26s %-10s %-28s %s\n", fl_hook_name(h),
 		       hp->dropped ? "dropped" : fl_mode_name(hp->mode),
-		       hp->mode != FL_MODE_NONE || hp->dropped ? hp->target : "-",
-		       hp->mode != FL_MODE_NONE ? fl_hooks[h].serves : hp->reason);
+		       hp->mode != FL_MODE_NONE || hp->dropped ? FL_ESC(hp->target, b) : "-",
+		       hp->mode != FL_MODE_NONE ? fl_hooks[h].serves : FL_ESC(hp->reason, a));
 	}
 	printf("\ninvariants\n");
 	for (int i = 0; i < FL_INV__COUNT; i++)
 		printf("  %s  %-9s  %s\n", fl_inv_name(i), fl_coverage_name(plan->cov[i]),
-		       plan->cov_reason[i]);
+		       FL_ESC(plan->cov_reason[i], a));
 }
 
 /* Load and attach the plan as record would, dropping what the kernel refuses. */

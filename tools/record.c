@@ -4,6 +4,7 @@
  * what the kernel reports to the JSON Lines log: header (the plan as it ran),
  * violations (and events with --events), trailer (counters and evidence).
  */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -70,10 +71,13 @@ static void flush_log(void *ctx)
 	struct record_sink *r = ctx;
 
 	if (r->log.f)
-		fflush(r->log.f);
+		fl_log_flush(&r->log);
 }
 
-/* once attached: what starting cost, then the header with the plan as it runs */
+/*
+ * once attached: what starting cost, then the header with the plan as it runs;
+ * the run has started, so the log takes its place (--force: over the previous one)
+ */
 static void record_attached(void *ctx, struct fl_session *s)
 {
 	struct record_sink *r = ctx;
@@ -81,7 +85,8 @@ static void record_attached(void *ctx, struct fl_session *s)
 	r->ti->startup_ns = run_now_ns() - r->ti->startup_ns;
 	r->ti->rss_start_kb = rss_kb();
 	r->ti->map_bytes = fl_session_map_memory(s);
-	fl_log_write(&r->log, fl_json_header(r->plan, r->kbtf, r->o->cmd, &r->o->s), true);
+	fl_log_write_header(&r->log, fl_json_header(r->plan, r->kbtf, r->o->cmd, &r->o->s));
+	fl_log_place(&r->log);
 }
 
 static void workload_status(const struct run_result *r, struct fl_trailer_info *ti)
@@ -94,6 +99,21 @@ static void workload_status(const struct run_result *r, struct fl_trailer_info *
 		ti->workload_exit = WEXITSTATUS(r->w.status);
 	else if (WIFSIGNALED(r->w.status))
 		ti->workload_signal = WTERMSIG(r->w.status);
+	/* stopped by the recorder, or by the SIGINT that also stopped the recorder */
+	ti->workload_stopped = r->w.stopped ||
+		(r->status && !strcmp(r->status, "interrupted") &&
+		 (ti->workload_signal == SIGINT || ti->workload_signal == SIGTERM));
+}
+
+/*
+ * record's exit when all went well but the workload failed: its status, as a
+ * shell gives it (128 + the signal for one the recorder did not send).
+ */
+static int workload_exit(const struct fl_trailer_info *ti)
+{
+	if (ti->workload_signal && !ti->workload_stopped)
+		return 128 + ti->workload_signal;
+	return ti->workload_exit > 0 ? ti->workload_exit : FL_EXIT_OK;
 }
 
 int do_record(int argc, char **argv)
@@ -142,21 +162,23 @@ int do_record(int argc, char **argv)
 	ti.status = r.exec_error ? "complete" : r.status;
 	ti.duration_ns = r.duration_ns;
 	workload_status(&r, &ti);
-	fl_log_write(&rs.log, fl_json_trailer(&st, &rs.log, &ti), true);
+	fl_log_write_trailer(&rs.log, fl_json_trailer(&st, &rs.log, &ti));
 	if (rs.log.error)
-		fl_err("writing %s: %s", o.out, strerror(rs.log.error));
+		fl_err("writing %s: %s (%llu lines lost)", o.out, strerror(rs.log.error),
+		       (unsigned long long)rs.log.lost);
 	else
-		ret = r.exec_error ? FL_EXIT_ERROR : FL_EXIT_OK;
+		ret = r.exec_error ? FL_EXIT_ERROR : workload_exit(&ti);
 	if (!o.quiet && !r.exec_error) {
 		fl_session_summary(&st, err, sizeof(err));
 		fl_info("%s: %s", o.out, err);
 	}
 	fl_session_stats_free(&st);
 	fl_session_free(s);
-	if (fl_log_close(&rs.log) && ret == FL_EXIT_OK) {
+	if (!rs.log.error && fl_log_close(&rs.log)) {
 		fl_err("writing %s: %s", o.out, strerror(rs.log.error));
 		ret = FL_EXIT_ERROR;
 	}
+	fl_log_close(&rs.log);
 out:
 	fl_ksyms_free(ks);
 	fl_kbtf_close(&kbtf);

@@ -9,6 +9,7 @@
 #include "hooks.h"
 #include "log.h"
 #include "names.h"
+#include "text.h"
 #include "title.h"
 
 /* One group: violations of one kind on one inode with the same pair of stacks. */
@@ -104,28 +105,34 @@ static void print_range(json_t *bytes)
 		       (long long)json_integer_value(end));
 }
 
+/* Every string from the log is escaped (text.h): a comm or a frame must not paint the terminal. */
 static void print_side(const char *label, json_t *s)
 {
 	json_t *task = json_object_get(s, "task"), *f;
+	char esc[FL_ESCAPED_MAX(256)];
 	size_t i;
 
 	if (!s)
 		return;
 	printf("    %-5s", label);
 	if (strcmp(json_string_value(json_object_get(s, "op")) ?: "", "fault"))
-		printf(" %s", json_string_value(json_object_get(s, "op")));
-	printf(" at %s", json_string_value(json_object_get(s, "hook")));
+		printf(" %s", FL_ESC(json_string_value(json_object_get(s, "op")), esc));
+	printf(" at %s", FL_ESC(json_string_value(json_object_get(s, "hook")), esc));
 	if (strcmp(json_string_value(json_object_get(s, "entry")) ?: "",
 		   json_string_value(json_object_get(s, "hook")) ?: ""))
-		printf(" via %s", json_string_value(json_object_get(s, "entry")));
-	printf(", lock %s, ", json_string_value(json_object_get(s, "lock")));
+		printf(" via %s", FL_ESC(json_string_value(json_object_get(s, "entry")), esc));
+	printf(", lock %s, ", FL_ESC(json_string_value(json_object_get(s, "lock")), esc));
 	print_range(json_object_get(s, "bytes"));
-	printf(", task %s %lld/%lld%s\n", json_string_value(json_object_get(task, "comm")),
+	printf(", task %s %lld/%lld%s\n",
+	       FL_ESC(json_string_value(json_object_get(task, "comm")), esc),
 	       (long long)json_integer_value(json_object_get(task, "pid")),
 	       (long long)json_integer_value(json_object_get(task, "tid")),
 	       json_is_true(json_object_get(s, "syscall_only")) ? ", interval from the syscall" : "");
-	json_array_foreach(json_object_get(s, "stack"), i, f)
-		printf("          %s\n", json_string_value(f));
+	json_array_foreach(json_object_get(s, "stack"), i, f) {
+		fputs("          ", stdout);
+		fl_fputs_escaped(json_string_value(f), stdout);
+		putchar('\n');
+	}
 }
 
 /* --title GLOB: only the violations whose title matches (NULL: all) */
@@ -207,6 +214,12 @@ static json_t *report_json(const struct fl_log *log)
 		      "groups", gs);
 	if (log->incomplete)
 		json_object_set_new(o, "incomplete", json_string(log->incomplete_reason));
+	json_object_set_new(o, "verified", json_boolean(log->verified));
+	if (!log->verified)
+		json_object_set_new(o, "unverified", json_string(log->unverified));
+	if (log->workload_fate[0])
+		json_object_set_new(o, "workload", json_pack("{s:s, s:b}", "fate", log->workload_fate,
+				    "killed", log->workload_killed));
 	json_object_set(o, "missed", json_object_get(log->trailer, "missed"));
 	free_groups(groups, ng);
 	return o;
@@ -219,14 +232,19 @@ static void report_one(const struct fl_log *log)
 	size_t ng, i;
 	int modes[FL_MODE__COUNT] = { 0 };
 	json_t *hook;
+	/* the log's strings escaped (text.h); a crafted one longer than these is cut */
+	char path[FL_ESCAPED_MAX(sizeof(log->path))], kernel[FL_ESCAPED_MAX(256)], arch[256];
+	char version[256], start[256], status[256], title[FL_ESCAPED_MAX(FL_TITLE_MAX)];
+	char esc[FL_ESCAPED_MAX(sizeof(log->incomplete_reason))], inode[FL_ESCAPED_MAX(64)];
 
-	printf("%s: kernel %s (%s), faultline %s, started %s, %.1f s, status %s\n", log->path,
-	       json_string_value(json_object_get(h, "kernel")),
-	       json_string_value(json_object_get(h, "arch")) ?: "?",
-	       json_string_value(json_object_get(h, "version")) ?: "?",
-	       json_string_value(json_object_get(h, "start_time")) ?: "?",
+	printf("%s: kernel %s (%s), faultline %s, started %s, %.1f s, status %s\n",
+	       FL_ESC(log->path, path),
+	       FL_ESC(json_string_value(json_object_get(h, "kernel")), kernel),
+	       FL_ESC(json_string_value(json_object_get(h, "arch")), arch),
+	       FL_ESC(json_string_value(json_object_get(h, "version")), version),
+	       FL_ESC(json_string_value(json_object_get(h, "start_time")), start),
 	       json_integer_value(json_object_get(t, "duration_ns")) / 1e9,
-	       json_string_value(json_object_get(t, "status")));
+	       FL_ESC(json_string_value(json_object_get(t, "status")), status));
 	json_array_foreach(json_object_get(plan, "hooks"), i, hook) {
 		int m = fl_mode_from_name(json_string_value(json_object_get(hook, "mode")));
 
@@ -235,7 +253,8 @@ static void report_one(const struct fl_log *log)
 	}
 	printf("  hooks: fentry %d, kprobe %d, tracepoint %d, none %d; lock layout %s\n",
 	       modes[FL_MODE_FENTRY], modes[FL_MODE_KPROBE], modes[FL_MODE_TRACEPOINT],
-	       modes[FL_MODE_NONE], json_string_value(json_object_get(plan, "lock_layout")) ?: "?");
+	       modes[FL_MODE_NONE],
+	       FL_ESC(json_string_value(json_object_get(plan, "lock_layout")), esc));
 	printf("  invariants:");
 	for (int k = 0; k < FL_INV__COUNT; k++) {
 		const char *why;
@@ -247,7 +266,13 @@ static void report_one(const struct fl_log *log)
 	       (unsigned long long)log->counters[FL_CTR_OPS],
 	       (unsigned long long)log->counters[FL_CTR_TEARDOWNS],
 	       (unsigned long long)log->events);
-	printf("  evidence: %s\n", log->incomplete ? log->incomplete_reason : "complete");
+	printf("  evidence: %s\n", log->incomplete ? FL_ESC(log->incomplete_reason, esc) : "complete");
+	if (log->verified)
+		printf("  integrity: run id %s, digest verified\n", log->run_id);
+	else
+		printf("  integrity: UNVERIFIED: %s\n", log->unverified);
+	if (log->workload_fate[0])
+		printf("  workload: %s\n", log->workload_fate);
 	if (log->missed_recovered)
 		printf("  skipped runs made up by a tracepoint's spare copy: %llu\n",
 		       (unsigned long long)log->missed_recovered);
@@ -262,14 +287,14 @@ static void report_one(const struct fl_log *log)
 		json_t *ex = groups[i].example;
 
 		if (!i || strcmp(groups[i].inode, groups[i - 1].inode))
-			printf("\ninode %s%s%s\n", groups[i].inode,
+			printf("\ninode %s%s%s\n", FL_ESC(groups[i].inode, inode),
 			       json_is_true(json_object_get(ex, "fuse")) ? " fuse" : "",
 			       json_is_true(json_object_get(ex, "dax")) ? " dax" : "");
 		if (!i || strcmp(groups[i].inode, groups[i - 1].inode) ||
 		    strcmp(groups[i].kind, groups[i - 1].kind))
-			printf("  %s: %llu in all\n", groups[i].kind,
+			printf("  %s: %llu in all\n", FL_ESC(groups[i].kind, esc),
 			       (unsigned long long)total_for(log, groups[i].inode, groups[i].kind));
-		printf("   %s: %llu recorded with these stacks:\n", groups[i].title,
+		printf("   %s: %llu recorded with these stacks:\n", FL_ESC(groups[i].title, title),
 		       (unsigned long long)groups[i].recorded);
 		print_side("fault", json_object_get(ex, "fault"));
 		print_side("op", json_object_get(ex, "op"));
@@ -291,23 +316,27 @@ static void report_one(const struct fl_log *log)
 
 void report_usage(FILE *f)
 {
-	fprintf(f, "usage: %s report [-j] [--title GLOB] FILE...\n", fl_prog);
+	fprintf(f, "usage: %s report [-j] [--title GLOB] [--unverified] FILE...\n", fl_prog);
 }
 
 int do_report(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "title", required_argument, NULL, 'T' },
+		{ "unverified", no_argument, NULL, 'U' },
 		{}
 	};
 	static const struct fl_cmd_opts opts = { .longopts = longopts, .usage = report_usage };
 	int opt, code, ret = FL_EXIT_OK;
+	bool unverified_ok = false;
 
 	while ((opt = fl_next_opt(argc, argv, &opts, &code)) != -1) {
 		if (opt == FL_OPT_EXIT)
 			return code;
 		if (opt == 'T')
 			title_glob = optarg;
+		if (opt == 'U')
+			unverified_ok = true;
 	}
 	if (optind >= argc) {
 		fl_err("report: no log given");
@@ -318,8 +347,10 @@ int do_report(int argc, char **argv)
 		char line[1024];
 
 		if (fl_log_read(argv[i], &log)) {
+			char esc[FL_ESCAPED_MAX(sizeof(line))];
+
 			fl_log_error_line(&log, line, sizeof(line));
-			fl_err("%s", line);
+			fl_err("%s", FL_ESC(line, esc));
 			ret = FL_EXIT_ERROR;
 		} else if (fl_json) {
 			json_t *o = report_json(&log);
@@ -331,6 +362,14 @@ int do_report(int argc, char **argv)
 			if (i > optind)
 				putchar('\n');
 			report_one(&log);
+		}
+		/* shown, but a log that cannot show it is whole is not taken as read */
+		if (!log.unreadable && !log.verified && !unverified_ok) {
+			char esc[FL_ESCAPED_MAX(sizeof(log.path))];
+
+			fl_err("%s: UNVERIFIED: %s (--unverified accepts it)", FL_ESC(log.path, esc),
+			       log.unverified);
+			ret = FL_EXIT_ERROR;
 		}
 		fl_log_free(&log);
 	}

@@ -72,6 +72,7 @@ void workload_stop(struct workload *w)
 {
 	if (w->reaped)
 		return;
+	w->stopped = true;
 	kill(w->pid, SIGTERM);
 	for (int i = 0; i < 50 && !workload_done(w); i++)
 		usleep(100000);

@@ -15,6 +15,7 @@ struct workload {
 	int exec_fd;		/* read end: errno if exec failed, EOF if it succeeded */
 	int status;		/* wait status, once reaped */
 	bool reaped;
+	bool stopped;		/* workload_stop() had to signal it */
 };
 
 /* Fork @argv held before exec. 0 or -errno. */

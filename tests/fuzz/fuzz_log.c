@@ -194,9 +194,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_error_line(&log);
 	} else {
 		check_readable(&log);
-		/* never a false clean: a run that checked nothing passes only with --allow-empty */
-		CHECK(verdict == (log.vio_all ? 1 : log.incomplete || log.checked_nothing ? 2 : 0));
-		CHECK(lenient == (log.vio_all ? 1 : log.incomplete ? 2 : 0));
+		/*
+		 * never a false clean: a run that checked nothing passes only with
+		 * --allow-empty; a log that cannot show it is whole, or whose workload
+		 * was killed, never without their options
+		 */
+		CHECK(log.verified == !log.unverified[0]);
+		CHECK(verdict == (log.vio_all ? 1 : log.incomplete || !log.verified ||
+				  log.workload_killed || log.checked_nothing ? 2 : 0));
+		CHECK(lenient == (log.vio_all ? 1 : log.incomplete || !log.verified ||
+				  log.workload_killed ? 2 : 0));
 		for (int inv = 0; inv < FL_INV__COUNT; inv++)
 			any |= log.cov[inv] != FL_COV_UNCHECKED;
 		CHECK(log.checked_nothing == !any);

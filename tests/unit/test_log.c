@@ -26,6 +26,9 @@ struct spec {
 	bool evidence;			/* each invariant's evidence observed, locks read */
 	uint64_t ctr[FL_CTR__COUNT];	/* added to the trailer's counters */
 	int dropped_hook;		/* a hook dropped from the plan, or -1 */
+	bool raw;			/* counters as given, even where they contradict */
+	int workload_signal;		/* the workload died of it (0: exited 0) */
+	bool workload_stopped;		/* ... sent by the recorder */
 };
 
 /* CRAFT(.field = value, ...): the defaults, some overridden (on purpose: no -Woverride-init) */
@@ -51,6 +54,8 @@ static void build(struct built *b, struct spec sp)
 		plan.cov[i] = sp.plan;
 		snprintf(plan.cov_reason[i], sizeof(plan.cov_reason[i]), "plan says %d", i);
 	}
+	for (int h = 0; h < FL_HOOK__COUNT; h++)
+		plan.hooks[h].mode = FL_MODE_FENTRY;
 	if (sp.dropped_hook >= 0) {
 		plan.hooks[sp.dropped_hook].dropped = true;
 		snprintf(plan.hooks[sp.dropped_hook].reason, sizeof(plan.hooks[0].reason),
@@ -58,7 +63,7 @@ static void build(struct built *b, struct spec sp)
 	}
 	w.f = open_memstream(&b->buf, &b->len);
 	assert_non_null(w.f);
-	assert_int_equal(fl_log_write(&w, fl_json_header(&plan, &kbtf, argv, &o), true), 0);
+	assert_int_equal(fl_log_write_header(&w, fl_json_header(&plan, &kbtf, argv, &o)), 0);
 	for (int i = 0; i < sp.nvio; i++) {
 		struct fl_violation v = { 0 };
 
@@ -100,6 +105,18 @@ static void build(struct built *b, struct spec sp)
 		}
 		for (int i = 0; i < FL_CTR__COUNT; i++)
 			st.counters[i] += sp.ctr[i];
+		/* as the kernel counts: each lock read in a fault or teardown it counted */
+		if (sp.raw)
+			;
+		else if (st.counters[FL_CTR_FAULTS] < st.counters[FL_CTR_DAX_FAULTS_LOCK_READ] +
+		    st.counters[FL_CTR_DAX_FAULTS_LOCK_UNKNOWN])
+			st.counters[FL_CTR_FAULTS] = st.counters[FL_CTR_DAX_FAULTS_LOCK_READ] +
+						     st.counters[FL_CTR_DAX_FAULTS_LOCK_UNKNOWN];
+		st.counters[FL_CTR_TEARDOWNS] += st.counters[FL_CTR_DAX_TEARDOWNS_LOCK_READ] +
+			st.counters[FL_CTR_DAX_TEARDOWNS_LOCK_UNKNOWN] +
+			st.counters[FL_CTR_RECLAIMS_LOCK_READ] + st.counters[FL_CTR_RECLAIMS_LOCK_UNKNOWN];
+		if (st.counters[FL_CTR_OPS] < st.counters[FL_CTR_DAX_OPS])
+			st.counters[FL_CTR_OPS] = st.counters[FL_CTR_DAX_OPS];
 		if (sp.nvio) {
 			vt.key.dev = 52;
 			vt.key.ino = sp.ino;
@@ -109,7 +126,11 @@ static void build(struct built *b, struct spec sp)
 			st.n_vio_totals = 1;
 		}
 		st.inode_max = 4096;
-		assert_int_equal(fl_log_write(&w, fl_json_trailer(&st, &w, &ti), true), 0);
+		ti.workload = true;
+		ti.workload_exit = sp.workload_signal ? -1 : 0;
+		ti.workload_signal = sp.workload_signal;
+		ti.workload_stopped = sp.workload_stopped;
+		assert_int_equal(fl_log_write_trailer(&w, fl_json_trailer(&st, &w, &ti)), 0);
 	}
 	fclose(w.f);
 }
@@ -243,11 +264,11 @@ static void bad_inputs(void **state)
 	memcpy(text, b.buf, b.len);
 	memcpy(strstr(text, "\"schema\":2") + 9, "7", 1);
 	expect_bad(text, b.len, 1, "unknown schema version 7");
-	/* a violation line dropped: the trailer's count disagrees */
+	/* a violation line dropped: the digest no longer matches */
 	memcpy(text, b.buf, hdr);
 	memcpy(text + hdr, strchr(nl + 1, '\n') + 1, b.len - (strchr(nl + 1, '\n') + 1 - b.buf));
 	expect_bad(text, b.len - (strchr(nl + 1, '\n') + 1 - b.buf) + hdr, 2,
-		   "trailer counts 1 violation lines, the log holds 0");
+		   "the digest does not match the log's bytes");
 	/* data after the trailer */
 	memcpy(text, b.buf, b.len);
 	memcpy(text + b.len, b.buf, hdr);
@@ -487,6 +508,131 @@ static void unbroken_layout(void **state)
 	free(b.buf);
 }
 
+/* Remove @n bytes at @at from @b's text. */
+static void cut(struct built *b, char *at, size_t n)
+{
+	assert_non_null(at);
+	memmove(at, at + n, b->buf + b->len - at - n);
+	b->len -= n;
+}
+
+/* One byte changed anywhere, a line of another run, no digest at all. */
+static void integrity(void **state)
+{
+	struct built a, b;
+	struct fl_log log;
+	char *text, *p;
+	size_t ha, hb;
+
+	build(&a, CRAFT(.nvio = 1));
+	build(&b, CRAFT(.nvio = 1));
+	assert_int_equal(read_built(&a, &log), 0);
+	assert_true(log.verified);
+	assert_int_equal(strlen(log.run_id), FL_RUN_ID_LEN);
+	fl_log_free(&log);
+	text = calloc(1, a.len + b.len + 1);	/* NUL-terminated for strstr() */
+	/* a digit of the violation, still valid JSON */
+	memcpy(text, a.buf, a.len);
+	p = strstr(text, "\"ts_ns\":");
+	p[8] = p[8] == '9' ? '8' : p[8] + 1;
+	expect_bad(text, a.len, 3, "the digest does not match the log's bytes");
+	/* the unbalanced counter of the trailer, 0 to 1 */
+	memcpy(text, a.buf, a.len);
+	p = strstr(text, "\"unbalanced\":0");
+	p[13] = '1';
+	expect_bad(text, a.len, 3, "the digest does not match");
+	/* a's header on b's lines: two runs */
+	ha = strchr(a.buf, '\n') - a.buf + 1;
+	hb = strchr(b.buf, '\n') - b.buf + 1;
+	memcpy(text, a.buf, ha);
+	memcpy(text + ha, b.buf + hb, b.len - hb);
+	expect_bad(text, ha + b.len - hb, 3, "is not the header's");
+	/* the digest not last */
+	memcpy(text, a.buf, a.len);
+	p = strstr(text, ",\"digest\":");
+	memcpy(p, ",\"digesT\":", 10);
+	expect_bad(text, a.len, 3, "no 'digest'");
+	free(text);
+	free(b.buf);
+	free(a.buf);
+
+	/* a log from before run ids and digests: read, never clean unless accepted */
+	build(&a, CRAFT());
+	cut(&a, strstr(a.buf, ",\"run_id\":"), 44);		/* the header's */
+	cut(&a, strstr(a.buf, ",\"run_id\":"), 44);		/* the trailer's */
+	cut(&a, strstr(a.buf, ",\"digest\":"), 83);
+	text = a.buf;
+	ha = a.len;
+	assert_int_equal(read_built(&(struct built){ text, ha }, &log), 0);
+	assert_false(log.verified);
+	assert_non_null(strstr(log.unverified, "no run id and no digest"));
+	assert_int_equal(fl_log_verdict(&log, 0), 2);
+	assert_int_equal(fl_log_verdict(&log, FL_ACCEPT_UNVERIFIED), 0);
+	fl_log_free(&log);
+	free(a.buf);
+}
+
+/* What the writer guarantees, checked: a contradiction is an unreadable log. */
+static void relations(void **state)
+{
+	struct spec sp = CRAFT(.raw = true);
+	struct built b;
+	struct fl_log log;
+	const char *why;
+
+	/* lock reads of more faults than were counted */
+	sp.ctr[FL_CTR_FAULTS] = -(uint64_t)500;	/* 512 - 500 */
+	build(&b, sp);
+	assert_int_equal(read_built(&b, &log), -1);
+	assert_non_null(strstr(log.err, "exceed 'faults' (12)"));
+	fl_log_free(&log);
+	free(b.buf);
+
+	/* every teardown's lock unread: I2 and I3 unchecked, I1 still checked */
+	sp = CRAFT();
+	sp.ctr[FL_CTR_DAX_TEARDOWNS_LOCK_READ] = -(uint64_t)30;
+	sp.ctr[FL_CTR_DAX_TEARDOWNS_LOCK_UNKNOWN] = 30;
+	read_crafted(&log, sp);
+	assert_string_equal(fl_log_coverage(&log, FL_I1, &why), "checked");
+	assert_string_equal(fl_log_coverage(&log, FL_I2, &why), "unchecked");
+	assert_string_equal(fl_log_coverage(&log, FL_I3, &why), "unchecked");
+	assert_non_null(strstr(why, "no DAX teardown's lock read (30 unknown)"));
+	unread(&log);
+	/* some unread: I3 partial */
+	sp = CRAFT();
+	sp.ctr[FL_CTR_DAX_TEARDOWNS_LOCK_UNKNOWN] = 5;
+	read_crafted(&log, sp);
+	assert_string_equal(fl_log_coverage(&log, FL_I3, &why), "partial");
+	assert_non_null(strstr(why, "5 of 35 DAX teardowns"));
+	unread(&log);
+
+	/* the only hook that serves I4 dropped: unchecked whatever the plan says */
+	read_crafted(&log, CRAFT(.dropped_hook = FL_HOOK_FUSE_DAX_RECLAIM));
+	assert_string_equal(fl_log_coverage(&log, FL_I4, &why), "unchecked");
+	assert_string_equal(why, "no hook the plan attached serves it");
+	unread(&log);
+}
+
+/* A workload killed by a signal is not a clean run; one the recorder stopped is. */
+static void workload_fate(void **state)
+{
+	struct fl_log log;
+
+	read_crafted(&log, CRAFT(.workload_signal = 7));
+	assert_true(log.workload_killed);
+	assert_string_equal(log.workload_fate, "killed by signal 7 (SIGBUS)");
+	assert_int_equal(fl_log_verdict(&log, 0), 2);
+	assert_int_equal(fl_log_verdict(&log, FL_ACCEPT_WORKLOAD), 0);
+	unread(&log);
+	read_crafted(&log, CRAFT(.workload_signal = 15, .workload_stopped = true));
+	assert_false(log.workload_killed);
+	assert_int_equal(fl_log_verdict(&log, 0), 0);
+	unread(&log);
+	read_crafted(&log, CRAFT(.nvio = 1, .workload_signal = 7));
+	assert_int_equal(fl_log_verdict(&log, 0), 1);	/* violations are proof all the same */
+	unread(&log);
+}
+
 static void missing_file(void **state)
 {
 	struct fl_log log;
@@ -510,6 +656,9 @@ int main(void)
 		cmocka_unit_test(observed_coverage),
 		cmocka_unit_test(big_inodes),
 		cmocka_unit_test(unbroken_layout),
+		cmocka_unit_test(integrity),
+		cmocka_unit_test(relations),
+		cmocka_unit_test(workload_fate),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
