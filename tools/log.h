@@ -156,6 +156,7 @@ struct fl_log {
 	uint64_t ev_bad_fault_line;	/* first fault_end event of a DAX inode without its lock */
 	bool events_on;			/* the header's filter.events */
 	bool attached[FL_HOOK__COUNT];	/* hooks the plan attached */
+	bool may_run[FL_HOOK__COUNT];	/* and those dropped at attach, which may have run */
 	/* evidence problems that could hide a violation (gate: exit 2) */
 	bool incomplete;
 	char incomplete_reason[512];

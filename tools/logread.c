@@ -146,12 +146,12 @@ static const char *check_side(const struct fl_log *log, json_t *s)
 	hook = fl_hook_from_name(json_string_value(json_object_get(s, "hook")));
 	if (hook < 0)
 		return "side has an unknown 'hook'";
-	if (!log->attached[hook])
+	if (!log->may_run[hook])
 		return "side seen by a hook the plan did not attach";
 	if (!json_is_string(json_object_get(s, "entry")))
 		return "side needs an 'entry'";
 	entry = fl_hook_from_name(json_string_value(json_object_get(s, "entry")));
-	if (entry >= 0 && !log->attached[entry])
+	if (entry >= 0 && !log->may_run[entry])
 		return "side entered through a hook the plan did not attach";
 	if (fl_lock_from_name(json_string_value(json_object_get(s, "lock"))) < 0)
 		return "side has an unknown 'lock'";
@@ -218,7 +218,7 @@ static int check_event(struct fl_log *log, uint64_t line, json_t *o)
 		return fail(log, line, "event with unknown or missing 'event'");
 	if (!log->events_on)
 		return fail(log, line, "an event line in a log whose header says events were off");
-	if (hook < 0 || !log->attached[hook])
+	if (hook < 0 || !log->may_run[hook])
 		return fail(log, line, "event from a hook the plan did not attach");
 	if (lock < 0)
 		return fail(log, line, "event with unknown or missing 'lock'");
@@ -290,9 +290,13 @@ static int check_header(struct fl_log *log, json_t *o)
 			int id = fl_hook_from_name(json_string_value(json_object_get(h, "hook")));
 			const char *mode = json_string_value(json_object_get(h, "mode"));
 
-			if (id >= 0 && mode && strcmp(mode, "none") &&
-			    !json_is_true(json_object_get(h, "dropped")))
-				log->attached[id] = true;
+			if (id < 0)
+				continue;
+			log->attached[id] = mode && strcmp(mode, "none") &&
+					    !json_is_true(json_object_get(h, "dropped"));
+			/* a hook dropped at attach may have run before a sibling program failed */
+			log->may_run[id] = log->attached[id] ||
+					   json_is_true(json_object_get(h, "dropped"));
 		}
 	}
 	log->events_on = json_is_true(json_object_get(json_object_get(o, "filter"), "events"));
@@ -508,7 +512,7 @@ static const char *check_missed(struct fl_log *log, json_t *m)
 			return "a hook faultline does not have";
 		if (!is_uint(v))
 			return "a hook's count is not a count";
-		if (json_integer_value(v) && !log->attached[hook])
+		if (json_integer_value(v) && !log->may_run[hook])
 			return "runs skipped of a hook the plan did not attach";
 		if (__builtin_add_overflow(sum, (uint64_t)json_integer_value(v), &sum))
 			return "the hooks' counts add up past 2^64";
@@ -597,7 +601,7 @@ static int check_relations(struct fl_log *log, uint64_t line, json_t *hits)
 
 		if (hook < 0 || !is_uint(v))
 			return fail(log, line, "trailer 'hook_hits': '%.40s' is not a hook and its count", name);
-		if (json_integer_value(v) && !log->attached[hook])
+		if (json_integer_value(v) && !log->may_run[hook])
 			return fail(log, line, "trailer 'hook_hits': %s ran %llu times, the plan did not "
 				    "attach it", name, (unsigned long long)json_integer_value(v));
 	}
