@@ -315,12 +315,7 @@ static json_t *summary_json(const struct fl_gate_log *g)
 	}
 	json_object_set_new(o, "titles", titles);
 	json_object_set_new(o, "complete", json_boolean(!log->incomplete));
-	json_object_set_new(o, "verified", json_boolean(log->verified));
-	if (!log->verified)
-		json_object_set_new(o, "unverified", json_string(log->unverified));
-	if (log->workload_fate[0])
-		json_object_set_new(o, "workload", json_pack("{s:s, s:b}", "fate", log->workload_fate,
-				    "killed", log->workload_killed));
+	fl_log_fate_json(log, o);
 	if (log->incomplete)
 		json_object_set_new(o, "incomplete", json_string(log->incomplete_reason));
 	json_object_set_new(o, "faults", json_integer(log->counters[FL_CTR_FAULTS]));

@@ -207,6 +207,8 @@ const char *fl_log_not_clean(const struct fl_log *log, unsigned int accept);
  * "partial" or "unchecked", with the reason in @why.
  */
 const char *fl_log_coverage(const struct fl_log *log, int inv, const char **why);
+/* Into @o: "verified" (and "unverified", why not) and the "workload"'s fate, as -j shows them. */
+void fl_log_fate_json(const struct fl_log *log, json_t *o);
 /* The same for every invariant: {"I1": {"status": ..., "why": ...}, ...} */
 json_t *fl_log_invariants_json(const struct fl_log *log);
 

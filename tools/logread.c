@@ -967,6 +967,16 @@ const char *fl_log_coverage(const struct fl_log *log, int inv, const char **why)
 	return fl_coverage_name(log->cov[inv]);
 }
 
+void fl_log_fate_json(const struct fl_log *log, json_t *o)
+{
+	json_object_set_new(o, "verified", json_boolean(log->verified));
+	if (!log->verified)
+		json_object_set_new(o, "unverified", json_string(log->unverified));
+	if (log->workload_fate[0])
+		json_object_set_new(o, "workload", json_pack("{s:s, s:b}", "fate", log->workload_fate,
+				    "killed", log->workload_killed));
+}
+
 json_t *fl_log_invariants_json(const struct fl_log *log)
 {
 	json_t *inv = json_object();

@@ -214,12 +214,7 @@ static json_t *report_json(const struct fl_log *log)
 		      "groups", gs);
 	if (log->incomplete)
 		json_object_set_new(o, "incomplete", json_string(log->incomplete_reason));
-	json_object_set_new(o, "verified", json_boolean(log->verified));
-	if (!log->verified)
-		json_object_set_new(o, "unverified", json_string(log->unverified));
-	if (log->workload_fate[0])
-		json_object_set_new(o, "workload", json_pack("{s:s, s:b}", "fate", log->workload_fate,
-				    "killed", log->workload_killed));
+	fl_log_fate_json(log, o);
 	json_object_set(o, "missed", json_object_get(log->trailer, "missed"));
 	free_groups(groups, ng);
 	return o;
