@@ -1047,6 +1047,11 @@ static __noinline int op_teardown(void *ctx, enum fl_hook hook, enum fl_op kind,
 	else if (!fl_lock_known(lock))
 		count(FL_CTR_LOCK_UNKNOWN);
 	bad = dax && fl_teardown_lock_verdict((enum fl_lock)lock) == FL_BAD;
+	/* an empty inode no VMA maps: nothing to tear down, no fault to race (rules.h) */
+	if (bad && kind != FL_OP_RECLAIM &&
+	    !fl_teardown_can_unmap(BPF_CORE_READ(inode, i_size),
+				   BPF_CORE_READ(inode, i_mapping, i_mmap.rb_root.rb_node) != NULL))
+		bad = false;
 	if (!st->teardown_seen) {
 		struct fl_inode_state *ist = inode_state_get(st->dev, st->ino, false);
 

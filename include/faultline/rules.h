@@ -262,6 +262,21 @@ static __always_inline int fl_op_tears_down(__u64 start, __u64 end)
 	return start < end;
 }
 
+/*
+ * I2 asks a teardown to hold the lock so that no fault maps what it removes.
+ * A DAX inode of size 0 that no VMA maps has nothing to remove and no fault
+ * in flight: a fault runs on a VMA, which stays in the mapping's i_mmap tree
+ * while it does, and a new one faults past EOF (SIGBUS). That is the
+ * truncate_pagecache(inode, 0) of fuse_create_open() (O_CREAT|O_TRUNC with
+ * atomic_o_trunc) on a file it just created: nothing to serialize. The same
+ * call on an inode some VMA maps (FUSE_CREATE answered with an inode this
+ * kernel has cached and mapped under another name) is not exempt.
+ */
+static __always_inline int fl_teardown_can_unmap(__u64 size, int mapped)
+{
+	return size || mapped;
+}
+
 static __always_inline enum fl_violation_kind fl_teardown_violation(enum fl_op op)
 {
 	return op == FL_OP_RECLAIM ? FL_VIO_UNSERIALIZED_RECLAIM : FL_VIO_UNSERIALIZED_TRUNCATE;

@@ -149,6 +149,15 @@ static void fallocate_ops(void **state)
 	assert_int_equal(fl_fallocate_op(FL_FALLOC_KEEP_SIZE), FL_OP_FALLOCATE);
 }
 
+/* A teardown that can unmap nothing needs no lock: an empty inode that no VMA maps. */
+static void teardown_can_unmap(void **state)
+{
+	assert_false(fl_teardown_can_unmap(0, 0));	/* fuse_create_open() of a new file */
+	assert_true(fl_teardown_can_unmap(0, 1));	/* ... of an inode mapped under another name */
+	assert_true(fl_teardown_can_unmap(4096, 0));	/* a file with pages: a VMA may come */
+	assert_true(fl_teardown_can_unmap(4096, 1));
+}
+
 /*
  * fuse_file_fallocate()'s block_faults, every mode combination it lets
  * through: only an allocation that keeps the size takes no lock.
@@ -334,6 +343,7 @@ int main(void)
 		cmocka_unit_test(ranges),
 		cmocka_unit_test(fallocate_ops),
 		cmocka_unit_test(fuse_fallocate_blocks),
+		cmocka_unit_test(teardown_can_unmap),
 		cmocka_unit_test(races),
 		cmocka_unit_test(filter),
 		cmocka_unit_test(rwbase_rt),
