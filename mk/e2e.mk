@@ -1,6 +1,8 @@
 # End to end on the FUSE DAX test kernel: faultline records real FUSE DAX
 # faults against truncation with the seed's serialization on (gate 0) and off (gate 1, with
-# unserialized-fault, unserialized-truncate and races), in fentry, kprobe and tracepoint mode.
+# unserialized-fault, unserialized-truncate and races), in fentry, kprobe and tracepoint mode;
+# in the same boot the FUSE server's hang reproducer and Debian's stress-ng and fio on the mount
+# (tests/e2e/run-e2e's header has every row).
 #   make check-e2e                      (part of make check; builds the test kernel if needed)
 #   make check-e2e E2E_ARGS="--keep DIR --duration 20"
 E2E_ARGS ?=

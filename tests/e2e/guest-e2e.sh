@@ -1,15 +1,24 @@
 #!/bin/sh
+# shellcheck shell=dash
 # In-guest half of the FUSE DAX end-to-end test (tests/e2e/run-e2e), on the test kernel.
 # For each setting of fuse.dax_fault_serialize and each attach mode: mount fuse-dax-server with
 # its DAX window on /dev/pmem0, and record dax-race-workload (threads faulting a shared mapping
 # of one FUSE DAX file while others truncate, punch holes, zero ranges and open it O_TRUNC).
-# Logs land in /results; the host judges them.
+# Before that, the hang reproducer (a DAX file unlinked while open, then closed) on the
+# default server and on the single-threaded one; after it, Debian's stress-ng and fio on the
+# mount with the knob at Y: each workload alone in the first of --modes, all of them at once in
+# each of the others. Logs land in /results; the host judges them.
 #   run.sh [--duration S] [--modes "fentry kprobe tracepoint"] [--knobs "Y N"]
-duration=8 modes='fentry kprobe tracepoint' knobs='Y N' lostvio=1 reclaim=1
+#          [--pkg-seconds S] [--no-repro] [--no-packages] [--no-reclaim] [--no-lost-violations]
+duration=8 modes='fentry kprobe tracepoint' knobs='Y N' lostvio=1 reclaim=1 repro=1 pkgs=1
+pkg_seconds=3
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--no-lost-violations) lostvio=''; shift ;;
 	--no-reclaim) reclaim=''; shift ;;
+	--no-repro) repro=''; shift ;;
+	--no-packages) pkgs=''; shift ;;
+	--pkg-seconds) pkg_seconds=$2; shift 2 ;;
 	--duration) duration=$2; shift 2 ;;
 	--modes) modes=$2; shift 2 ;;
 	--knobs) knobs=$2; shift 2 ;;
@@ -26,6 +35,75 @@ FL_STEP=e2e FL_KNOB=-
 uname -r >"$R/kernel"
 faultline probe -j >"$R/probe.json" 2>&1
 faultline probe
+# seconds since boot, to 10 ms
+uptime_s() { cut -d' ' -f1 /proc/uptime; }
+# e2e_umount NAME: unmount /mnt/fdax (fl_umount: never hangs, falls back to umount -l and
+# SIGKILL) and note what it took in $R/umount-NAME ("clean exit=0" when all went well); the
+# host fails the run on anything else. The boot goes on unless the window stays claimed.
+e2e_umount() {
+	fl_umount /mnt/fdax 20
+	echo "$FL_UMOUNT_HOW exit=$FL_SERVER_EXIT" >"$R/umount-$1"
+	case $FL_UMOUNT_HOW in *window-busy*) return 1 ;; esac
+}
+t_repro0=$(uptime_s)
+
+# The hang reproducer: a DAX file read (the inode holds a DAX range), unlinked while open,
+# then closed. The FUSE_RELEASE goes out in the background; its reply drops the inode's last
+# reference inside the server's write(2) to /dev/fuse, and the eviction sends
+# FUSE_REMOVEMAPPING and waits for the answer (tests/fuse-dax-server's header). The default
+# server answers it from another worker; --threads 1 never reads it, and everything on the
+# mount hangs. Whether the reply or the closing shell drops the last reference is a race (the
+# close drops the dentry's right after queueing the RELEASE): the server is stopped across the
+# close so that the reply always comes last (close sends no FLUSH: FOPEN_NOFLUSH). Then
+# fl_umount (plain umount, falling back to umount -l and SIGKILL to the server, each said) and
+# a real mount of the window again. Results: $R/repro-NAME.txt.
+#   repro NAME [server options]
+repro() {
+	local name=$1 t0 t1 lsrc=0 urc=0 how json again=0
+	shift
+	fl_mount /tmp/backing /mnt/fdax "$@" || { echo "mount=failed" >"$R/repro-$name.txt"; return 0; }
+	truncate -s 65536 /mnt/fdax/u
+	# `command`: a failed redirection must not end the whole guest
+	command exec 3</mnt/fdax/u || fl_log "repro $name: cannot open /mnt/fdax/u"
+	cat /mnt/fdax/u >/dev/null
+	rm /mnt/fdax/u
+	kill -STOP "$FL_SERVER_PID"
+	exec 3<&-
+	kill -CONT "$FL_SERVER_PID"
+	t0=$(uptime_s)
+	timeout 3 ls /mnt/fdax >/dev/null 2>&1 || lsrc=$?
+	t1=$(uptime_s)
+	fl_log "repro $name: ls exit $lsrc after $t0..$t1 s"
+	fl_umount /mnt/fdax 5 || urc=$?
+	how=$FL_UMOUNT_HOW json=$FL_SERVER_JSON
+	fl_log "repro $name: unmount $how (exit $urc), server: ${json:-no summary} $(head -c 200 /tmp/server.err)"
+	# the window can be mounted again, and served
+	if fl_mount /tmp/backing /mnt/fdax; then
+		ls /mnt/fdax >/dev/null || again=1
+		fl_umount /mnt/fdax 5 || again=1
+	else
+		again=1
+	fi
+	{
+		echo "mount=ok"
+		echo "ls_rc=$lsrc"
+		echo "ls_s=$(awk "BEGIN { printf \"%.2f\", $t1 - $t0 }")"
+		echo "umount_rc=$urc"
+		echo "umount_how=$how"
+		echo "server_json=$json"
+		echo "remount_rc=$again"
+		echo "dmesg=$(dmesg | grep -c 'Failed to removemappings')"
+	} >"$R/repro-$name.txt"
+}
+if [ -n "$repro" ]; then
+	fl_set_knob Y || exit 1
+	# shellcheck disable=SC2034
+	FL_KNOB=Y
+	repro fixed
+	repro threads1 --threads 1
+	dmesg | grep -E 'fuse|removemapping|Busy inodes' >"$R/repro-dmesg.txt"
+fi
+echo "$(uptime_s) $t_repro0" >"$R/repro-seconds"
 for knob in $knobs; do
 	fl_set_knob "$knob" || exit 1
 	# shellcheck disable=SC2034
@@ -43,7 +121,7 @@ for knob in $knobs; do
 			2>"$R/e2e-$knob-$m.err"
 		echo $? >"$R/e2e-$knob-$m.rc"
 		rm -f /mnt/fdax/race
-		fl_umount /mnt/fdax || exit 1
+		e2e_umount "$knob-$m" || exit 1
 	done
 done
 # I4: a file nearly as large as the 256 MiB DAX window makes the kernel reclaim ranges from
@@ -56,7 +134,7 @@ if [ -n "$reclaim" ]; then
 		--ops punch --duration "$duration" >"$R/e2e-reclaim-workload.json" 2>"$R/e2e-reclaim.err"
 	echo $? >"$R/e2e-reclaim.rc"
 	rm -f /mnt/fdax/big
-	fl_umount /mnt/fdax || exit 1
+	e2e_umount reclaim || exit 1
 	echo "$FL_SERVER_JSON" >"$R/e2e-reclaim-server.json"
 fi
 
@@ -71,7 +149,71 @@ if [ -n "$lostvio" ]; then
 		--duration 3 2>"$R/e2e-lostvio.err"
 	echo $? >"$R/e2e-lostvio.rc"
 	rm -f /mnt/fdax/race
-	fl_umount /mnt/fdax || exit 1
+	e2e_umount lostvio || exit 1
+fi
+
+# Workloads faultline did not write, from Debian packages, with the serialization on:
+# stress-ng's fallocate, hole-punch (fpunch) and file-mmap stressors with their files on the
+# mount, and fio's mmap engine (its files laid out with O_CREAT|O_TRUNC, then randrw through
+# shared mappings). Each alone, on a mount of its own, in the first of --modes (fentry by
+# default: a run there costs 6 s of startup under TCG, tracepoint-only 2 s); then all four at
+# once in each of the other modes. $R/pkg-NAME-MODE.{jsonl,out,err,rc}, the server's summary
+# in $R/pkg-NAME-server.json, what unmounting took in $R/umount-pkg-NAME.
+#   pkg NAME "MODES" COMMAND...
+pkg() {
+	local name=$1 ms=$2 m
+	shift 2
+	fl_mount /tmp/backing /mnt/fdax || return 1
+	for m in $ms; do
+		fl_log "record --mode $m: $name for ${pkg_seconds}s"
+		mkdir -p /mnt/fdax/w
+		faultline record -q --mode "$m" --fuse-only --dax-only -o "$R/pkg-$name-$m.jsonl" -- \
+			"$@" >"$R/pkg-$name-$m.out" 2>"$R/pkg-$name-$m.err"
+		echo $? >"$R/pkg-$name-$m.rc"
+		rm -rf /mnt/fdax/w
+	done
+	e2e_umount "pkg-$name" || exit 1
+	echo "$FL_SERVER_JSON" >"$R/pkg-$name-server.json"
+}
+if [ -n "$pkgs" ]; then
+	t_pkg0=$(uptime_s)
+	fl_set_knob Y || exit 1
+	# shellcheck disable=SC2034
+	FL_KNOB=Y
+	# shellcheck disable=SC2086
+	set -- $modes
+	one=$1
+	shift
+	rest=$*
+	sng="stress-ng --temp-path /mnt/fdax/w --timeout ${pkg_seconds}s --metrics-brief"
+	cat >/tmp/mmap.fio <<-EOF
+	[global]
+	directory=/mnt/fdax/w
+	ioengine=mmap
+	rw=randrw
+	bs=4k
+	size=8m
+	numjobs=2
+	runtime=$pkg_seconds
+	time_based
+	group_reporting
+	invalidate=0
+	[mmap]
+	EOF
+	# shellcheck disable=SC2086
+	pkg fallocate "$one" $sng --fallocate 2 --fallocate-bytes 8m
+	# shellcheck disable=SC2086
+	pkg fpunch "$one" $sng --fpunch 2
+	# shellcheck disable=SC2086
+	pkg mmap "$one" $sng --mmap 2 --mmap-file --mmap-bytes 4m
+	pkg fio "$one" fio /tmp/mmap.fio
+	if [ -n "$rest" ]; then
+		pkg all "$rest" sh -c 'fio /tmp/mmap.fio >/tmp/all-fio.out 2>&1 & f=$!
+			'"$sng"' --fallocate 1 --fallocate-bytes 8m --fpunch 1 --mmap 1 --mmap-file --mmap-bytes 4m
+			s=$?; wait $f; f=$?; echo "stress-ng exit $s, fio exit $f"; cat /tmp/all-fio.out
+			[ $s = 0 ] && [ $f = 0 ]'
+	fi
+	echo "$(uptime_s) $t_pkg0" >"$R/pkg-seconds"
 fi
 dmesg | grep -E "WARNING|BUG|dax_fault_serialize" >"$R/dmesg-warnings" || true
 exit 0

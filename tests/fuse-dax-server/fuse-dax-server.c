@@ -24,16 +24,39 @@
  *   - the window is authoritative for mapped ranges: it is written back to the file (never past
  *     EOF) on REMOVEMAPPING, FSYNC, before READ, on FORGET and when the connection ends (at
  *     unmount the kernel aborts the connection before it would send REMOVEMAPPING), not on
- *     FLUSH (close), which would cost a copy of every mapped range per close;
+ *     FLUSH (close), which would cost a copy of every mapped range per close (opens are
+ *     answered with FOPEN_NOFLUSH, so close(2) sends no FLUSH and never waits for the server);
  *   - requests that change the file under a mapping change the window too: WRITE copies its
  *     data in, a size change (SETATTR, fallocate, open(O_TRUNC)) zeros the window between the
  *     two sizes, fallocate PUNCH_HOLE/ZERO_RANGE zeros the affected part.
  * Device I/O uses O_DIRECT on the pmem block device, which reaches the same memory that the
  * kernel maps (buffered I/O would go through the block device's page cache instead).
  *
- * The server is single-threaded; every request is answered before the next one is read.
+ * Threads. Writing a reply can wait on this very server: the reply to a background
+ * FUSE_RELEASE runs the request's completion, fuse_release_end(), inside our write(2) to
+ * /dev/fuse, and when it drops the last reference to an unlinked DAX inode the eviction sends
+ * FUSE_REMOVEMAPPING and waits for its answer (fuse_dax_inode_cleanup(); the class of upstream
+ * 42fbb31310b2 "fuse: mark DAX inode releases as blocking"). A server that answers one request
+ * at a time never reads that REMOVEMAPPING, and the mount hangs for good. So requests are
+ * served by a pool of worker threads, each reading /dev/fuse on the shared descriptor (the
+ * kernel hands each request to one reader). A worker handles its request under one mutex
+ * (nodes, window bookkeeping, stats, directory handles, the device I/O: every request is still
+ * handled one at a time), copies the reply into its own buffer and writes it after dropping the
+ * mutex, so a worker stuck in its write never blocks the others. The pool starts with
+ * --threads workers (default 2) and grows by one whenever a worker takes a request while no
+ * other one is waiting in read(), up to MAX_THREADS: there is always a free reader for the
+ * request a blocked write waits on, however many writes block at once (the kernel sends up to
+ * max_background, 16, background requests at a time). The main thread only waits for a signal
+ * (SIGINT, SIGTERM) or for a worker to see the connection end, then writes the window back
+ * under the mutex and exits. --threads 1 is the old single-threaded server: one worker, no
+ * growth, so the reply above hangs it (the mutant that tests/e2e reproduces the hang with).
+ *
  * Files of the backing directory are reached through O_PATH descriptors (one per node, like
  * libfuse's passthrough_ll) and reopened through /proc/self/fd, so /proc must be mounted.
+ *
+ * --check-daxdev DEV opens DEV exclusively (O_EXCL) and closes it again: exit 0 if no mount
+ * holds it (a DAX mount claims its window exclusively until the connection is freed), 1 if it
+ * is busy. The guest helpers use it to check that the window can be mounted again.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -41,12 +64,14 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <limits.h>
 #include <linux/falloc.h>
 #include <linux/fs.h>
 #include <linux/fuse.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -58,24 +83,41 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/types.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
 #define PROG "fuse-dax-server"
 #define BLK 4096u			/* O_DIRECT alignment used for all device I/O */
 #define MAX_WRITE (128u * 1024u)
 #define BUF_SIZE (MAX_WRITE + 4096u)
+#define MAX_THREADS 32u			/* the pool's limit (unless --threads asks for more) */
 
 static bool debug;
 static int fuse_fd = -1;
 static int dax_fd = -1;			/* pmem device, O_RDWR|O_DIRECT */
 static uint64_t dax_size;
-static volatile sig_atomic_t stop;
+static atomic_bool stop;		/* FUSE_DESTROY seen, or the connection ended */
+
+/* Everything below the mutex: nodes, maps, directory handles, st, the device I/O. */
+static pthread_mutex_t state_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static struct {
 	uint64_t requests, errors, setupmapping, removemapping, mapped_in_bytes,
 		written_back_bytes, window_updates, read, write, setattr, fallocate, open_trunc;
 } st;
+
+/* A worker: its request buffer and the reply handle() left for it to write unlocked. */
+struct worker {
+	char *in;
+	char *out;
+	size_t out_len;			/* 0: no reply (FORGET, INTERRUPT) */
+};
+
+static __thread struct worker *self;
+
+/* The pool, under pool_lock: workers running, waiting in read(), most ever, limit. */
+static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
+static unsigned int nr_workers, nr_idle, peak_workers, max_workers;
+static atomic_int exit_status;		/* 1 once a worker ended on an error */
 
 static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 static void die(const char *fmt, ...)
@@ -472,16 +514,31 @@ static int removemapping(const struct fuse_removemapping_in *in,
 
 /* ---- replies ---- */
 
+/*
+ * Called with state_lock held: the reply is copied into the worker's buffer, and written by
+ * send_reply() after the lock is dropped (the write may wait on another request, see the top).
+ */
 static void reply(uint64_t unique, int err, const void *arg, size_t len)
 {
 	struct fuse_out_header oh = { .len = sizeof(oh) + (err ? 0 : len), .error = err,
 				      .unique = unique };
-	struct iovec iov[2] = { { &oh, sizeof(oh) }, { (void *)arg, err ? 0 : len } };
 
 	if (err)
 		st.errors++;
-	if (writev(fuse_fd, iov, 2) < 0 && errno != ENOENT)
-		dbg("reply %" PRIu64 ": %s", unique, strerror(errno));
+	if (!err && len > BUF_SIZE)
+		die("reply of %zu bytes", len);
+	memcpy(self->out, &oh, sizeof(oh));
+	if (!err && len)
+		memcpy(self->out + sizeof(oh), arg, len);
+	self->out_len = oh.len;
+}
+
+static void send_reply(struct worker *w)
+{
+	const struct fuse_out_header *oh = (const void *)w->out;
+
+	if (write(fuse_fd, w->out, w->out_len) < 0 && errno != ENOENT)
+		dbg("reply %" PRIu64 ": %s", (uint64_t)oh->unique, strerror(errno));
 }
 
 static void fill_attr(struct fuse_attr *a, const struct stat *s, uint64_t nodeid)
@@ -769,7 +826,7 @@ static void handle(const char *req, size_t len)
 		return;
 	case FUSE_DESTROY:
 		reply(h->unique, 0, NULL, 0);
-		stop = 1;
+		atomic_store(&stop, true);
 		return;
 	case FUSE_FORGET: {
 		const struct fuse_forget_in *in = (const void *)arg;
@@ -849,6 +906,7 @@ static void handle(const char *req, size_t len)
 			window_resized(h->nodeid, (uint64_t)old, 0);
 		}
 		out.fh = (uint64_t)fd;
+		out.open_flags = FOPEN_NOFLUSH;
 		reply(h->unique, 0, &out, sizeof(out));
 		return;
 	}
@@ -877,6 +935,7 @@ static void handle(const char *req, size_t len)
 			break;
 		}
 		out.o.fh = (uint64_t)fd;
+		out.o.open_flags = FOPEN_NOFLUSH;
 		reply(h->unique, 0, &out, sizeof(out));
 		return;
 	}
@@ -1037,20 +1096,135 @@ static void handle(const char *req, size_t len)
 	reply(h->unique, err, NULL, 0);
 }
 
-static void on_signal(int sig)
+/* ---- workers ---- */
+
+static void worker_end(int status)
 {
-	(void)sig;
-	stop = 1;
+	int none = 0;
+
+	atomic_store(&stop, true);
+	atomic_compare_exchange_strong(&exit_status, &none, status);
+	kill(getpid(), SIGUSR1);	/* wakes the main thread's sigwait() */
+}
+
+static int start_worker(void);
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+
+	self = w;
+	while (!atomic_load(&stop)) {
+		bool spawn;
+		ssize_t r;
+
+		pthread_mutex_lock(&pool_lock);
+		nr_idle++;
+		pthread_mutex_unlock(&pool_lock);
+		r = read(fuse_fd, w->in, BUF_SIZE);
+		/* No other worker left in read(): start one, so that the next request is read
+		 * even if this one's reply blocks. */
+		pthread_mutex_lock(&pool_lock);
+		nr_idle--;
+		spawn = r > 0 && nr_idle == 0 && nr_workers < max_workers;
+		pthread_mutex_unlock(&pool_lock);
+		if (spawn && start_worker())
+			dbg("could not start another worker");
+		if (r < 0) {
+			if (errno == EINTR || errno == EAGAIN || errno == ENOENT)
+				continue;
+			if (errno == ENODEV) {	/* unmounted, or the connection was aborted */
+				worker_end(0);
+				break;
+			}
+			fprintf(stderr, PROG ": read /dev/fuse: %s\n", strerror(errno));
+			worker_end(1);
+			break;
+		}
+		if ((size_t)r < sizeof(struct fuse_in_header) ||
+		    ((struct fuse_in_header *)w->in)->len != (uint32_t)r) {
+			fprintf(stderr, PROG ": short request (%zd bytes)\n", r);
+			worker_end(1);
+			break;
+		}
+		w->out_len = 0;
+		pthread_mutex_lock(&state_lock);
+		handle(w->in, (size_t)r);
+		pthread_mutex_unlock(&state_lock);
+		if (w->out_len)
+			send_reply(w);
+		if (atomic_load(&stop))
+			worker_end(0);
+	}
+	return NULL;
+}
+
+/* Start one more worker (detached; the process ends with exit()). 0 or an error number. */
+static int start_worker(void)
+{
+	struct worker *w = calloc(1, sizeof(*w));
+	pthread_attr_t attr;
+	pthread_t t;
+	int err;
+
+	if (!w || !(w->in = malloc(BUF_SIZE)) ||
+	    !(w->out = malloc(sizeof(struct fuse_out_header) + BUF_SIZE)))
+		die("out of memory");
+	pthread_mutex_lock(&pool_lock);
+	if (nr_workers >= max_workers) {
+		pthread_mutex_unlock(&pool_lock);
+		free(w->in);
+		free(w->out);
+		free(w);
+		return EAGAIN;
+	}
+	nr_workers++;
+	if (nr_workers > peak_workers)
+		peak_workers = nr_workers;
+	pthread_mutex_unlock(&pool_lock);
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	err = pthread_create(&t, &attr, worker_main, w);
+	pthread_attr_destroy(&attr);
+	if (err) {
+		pthread_mutex_lock(&pool_lock);
+		nr_workers--;
+		pthread_mutex_unlock(&pool_lock);
+		free(w->in);
+		free(w->out);
+		free(w);
+	}
+	return err;
+}
+
+/* --check-daxdev: is DEV free to be claimed by a mount? */
+static int check_daxdev(const char *dev)
+{
+	int fd = open(dev, O_RDONLY | O_EXCL | O_CLOEXEC);
+
+	if (fd < 0) {
+		fprintf(stderr, PROG ": %s: %s\n", dev,
+			errno == EBUSY ? "busy (still claimed by a mount)" : strerror(errno));
+		return 1;
+	}
+	close(fd);
+	return 0;
 }
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: " PROG " [--daxdev DEV] [--options OPTS] [--debug] BACKING_DIR MOUNTPOINT\n"
+	fprintf(f, "usage: " PROG " [--daxdev DEV] [--options OPTS] [--threads N] [--debug] BACKING_DIR MOUNTPOINT\n"
+		"       " PROG " --check-daxdev DEV\n"
 		"  -x, --daxdev DEV  use block device DEV (e.g. /dev/pmem0) as DAX window (dax=always)\n"
 		"  -o, --options O   append O to the mount options (e.g. dax=never, to test them)\n"
+		"  -t, --threads N   start N worker threads (default 2; the pool grows when all are\n"
+		"                    busy, up to %u); 1: single-threaded, as before (can hang, see the\n"
+		"                    source's header)\n"
+		"  -c, --check-daxdev DEV  exit 0 if DEV can be opened exclusively (no mount holds it)\n"
 		"  -d, --debug       log every request to stderr\n"
 		"  -h, --help        this text\n"
-		"Serves BACKING_DIR at MOUNTPOINT until unmounted; then prints a JSON summary.\n");
+		"Serves BACKING_DIR at MOUNTPOINT until unmounted; then prints a JSON summary.\n",
+		MAX_THREADS);
 }
 
 int main(int argc, char **argv)
@@ -1058,19 +1232,22 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "daxdev", required_argument, NULL, 'x' },
 		{ "options", required_argument, NULL, 'o' },
+		{ "threads", required_argument, NULL, 't' },
+		{ "check-daxdev", required_argument, NULL, 'c' },
 		{ "debug", no_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *daxdev = NULL, *extra = NULL, *backing, *mnt;
 	char mopts[PATH_MAX + 256];
-	struct sigaction sa;
+	unsigned long threads = 2;
+	sigset_t sigs;
 	struct stat s;
-	char *buf;
-	int c, rootfd, ret = 0;
+	char *end;
+	int c, rootfd, sig, ret;
 
 	opterr = 0;	/* one line of our own instead of getopt's */
-	while ((c = getopt_long(argc, argv, "x:o:dh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "x:o:t:c:dh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'x':
 			daxdev = optarg;
@@ -1078,6 +1255,16 @@ int main(int argc, char **argv)
 		case 'o':
 			extra = optarg;
 			break;
+		case 't':
+			errno = 0;
+			threads = strtoul(optarg, &end, 10);
+			if (errno || *end || !*optarg || threads < 1 || threads > 1024) {
+				fprintf(stderr, PROG ": --threads wants a number from 1 to 1024\n");
+				return 2;
+			}
+			break;
+		case 'c':
+			return check_daxdev(optarg);
 		case 'd':
 			debug = true;
 			break;
@@ -1100,6 +1287,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, PROG ": --daxdev must not contain ','\n");
 		return 2;
 	}
+	max_workers = threads == 1 ? 1 : threads > MAX_THREADS ? (unsigned int)threads : MAX_THREADS;
 
 	rootfd = open(backing, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0 || fstat(rootfd, &s))
@@ -1127,50 +1315,44 @@ int main(int argc, char **argv)
 		 daxdev ? daxdev : "", extra ? "," : "", extra ? extra : "");
 	if (mount(PROG, mnt, "fuse." PROG, MS_NOSUID | MS_NODEV, mopts))
 		die("mount %s (%s): %s", mnt, mopts, strerror(errno));
-	dbg("mounted %s on %s with %s", backing, mnt, mopts);
+	dbg("mounted %s on %s with %s, %lu worker(s), up to %u", backing, mnt, mopts, threads,
+	    max_workers);
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;	/* no SA_RESTART: a signal ends the read() */
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	/* Blocked in every thread (workers inherit the mask); the main thread takes them. */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	while (threads--)
+		if ((errno = start_worker()))
+			die("starting a worker: %s", strerror(errno));
+	do {
+		if (sigwait(&sigs, &sig))
+			sig = SIGTERM;
+	} while (sig == SIGUSR1 && !atomic_load(&stop));
+	atomic_store(&stop, true);
+	ret = atomic_load(&exit_status);
 
-	buf = malloc(BUF_SIZE);
-	if (!buf)
-		die("out of memory");
-	while (!stop) {
-		ssize_t r = read(fuse_fd, buf, BUF_SIZE);
-
-		if (r < 0) {
-			if (errno == EINTR || errno == EAGAIN || errno == ENOENT)
-				continue;
-			if (errno == ENODEV)	/* unmounted, or the connection was aborted */
-				break;
-			fprintf(stderr, PROG ": read /dev/fuse: %s\n", strerror(errno));
-			ret = 1;
-			break;
-		}
-		if ((size_t)r < sizeof(struct fuse_in_header) ||
-		    ((struct fuse_in_header *)buf)->len != (uint32_t)r) {
-			fprintf(stderr, PROG ": short request (%zd bytes)\n", r);
-			ret = 1;
-			break;
-		}
-		handle(buf, (size_t)r);
-	}
-	/* The kernel will not send REMOVEMAPPING after the connection ended. */
+	/*
+	 * Taken for good: a worker busy with a request finishes it first, and none starts
+	 * another. The kernel will not send REMOVEMAPPING after the connection ended.
+	 */
+	pthread_mutex_lock(&state_lock);
 	if (writeback_node(0)) {
 		fprintf(stderr, PROG ": writing the DAX window back failed\n");
 		ret = 1;
 	}
+	pthread_mutex_lock(&pool_lock);
 	printf("{\"requests\":%" PRIu64 ",\"error_replies\":%" PRIu64 ",\"setupmapping\":%" PRIu64
 	       ",\"removemapping\":%" PRIu64 ",\"mapped_in_bytes\":%" PRIu64
 	       ",\"written_back_bytes\":%" PRIu64 ",\"window_updates\":%" PRIu64
 	       ",\"read\":%" PRIu64 ",\"write\":%" PRIu64 ",\"setattr_size\":%" PRIu64
-	       ",\"fallocate\":%" PRIu64 ",\"open_trunc\":%" PRIu64 ",\"dax\":%s}\n",
+	       ",\"fallocate\":%" PRIu64 ",\"open_trunc\":%" PRIu64 ",\"threads\":%u,\"dax\":%s}\n",
 	       st.requests, st.errors, st.setupmapping, st.removemapping, st.mapped_in_bytes,
 	       st.written_back_bytes, st.window_updates, st.read, st.write, st.setattr,
-	       st.fallocate, st.open_trunc, dax_fd >= 0 ? "true" : "false");
+	       st.fallocate, st.open_trunc, peak_workers, dax_fd >= 0 ? "true" : "false");
 	fflush(stdout);
-	free(buf);
-	return ret;
+	/* exit() ends the workers still waiting in read() (or in a reply that cannot finish) */
+	exit(ret);
 }

@@ -29,7 +29,8 @@ fl_set_knob() {
 
 # fl_mount BACKING MNT [server options]: start fuse-dax-server (DAX on /dev/pmem0) in the
 # background and wait for the mount. Sets FL_SERVER_PID; the server's JSON goes to
-# /tmp/server.json, its stderr to /tmp/server.err.
+# /tmp/server.json, its stderr to /tmp/server.err. Server options: e.g. --threads 1 (the
+# single-threaded server, which a reply that waits on the server hangs), -o dax=never.
 fl_mount() {
 	local backing="$1" mnt="$2" i=0
 	shift 2
@@ -46,14 +47,69 @@ fl_mount() {
 	done
 }
 
-# fl_umount MNT: unmount, wait for the server (which writes the DAX window back) and check it
-# exited 0. Leaves its JSON summary in FL_SERVER_JSON.
+# fl_wait_gone PID SECONDS: 0 once PID has ended (it must be a child, or already reaped), 1 if
+# it still runs after SECONDS
+fl_wait_gone() {
+	local n=$(($2 * 50))
+	while kill -0 "$1" 2>/dev/null; do
+		n=$((n - 1))
+		[ $n -ge 0 ] || return 1
+		usleep 20000
+	done
+}
+
+# fl_window_free [SECONDS]: 0 when /dev/pmem0 can be claimed by a mount again (no connection
+# holds it), waiting up to SECONDS (default 10) for a connection that is going away
+fl_window_free() {
+	local n=$((${1:-10} * 10))
+	until fuse-dax-server --check-daxdev /dev/pmem0 2>/tmp/window.err; do
+		n=$((n - 1))
+		if [ $n -lt 0 ]; then
+			fl_log "the DAX window /dev/pmem0 is still claimed: $(cat /tmp/window.err)"
+			return 1
+		fi
+		usleep 100000
+	done
+}
+
+# fl_umount MNT [SECONDS]: unmount, wait for the server (which writes the DAX window back),
+# check that it exited 0 and that the window can be mounted again. Leaves the server's JSON
+# summary in FL_SERVER_JSON (empty if it was killed), its exit status in FL_SERVER_EXIT, and in
+# FL_UMOUNT_HOW what it took:
+# "clean", or a comma list of "lazy" (umount failed or did not return within SECONDS, default
+# 20: detached with umount -l), "server-killed" (the server still ran SECONDS after the
+# unmount: SIGKILL, which also ends a server stuck in a reply that waits on itself),
+# "window-busy" (the window still claimed SECONDS later). Each is said in a log line. Never
+# waits longer than about 3 x SECONDS; returns 0 only when it was clean and the server exited 0.
 fl_umount() {
-	umount "$1" || { fl_log "umount $1 failed"; return 1; }
-	wait "$FL_SERVER_PID"
-	local src=$?
-	export FL_SERVER_JSON
+	local mnt="$1" t="${2:-20}" up src=0
+	export FL_SERVER_JSON FL_UMOUNT_HOW FL_SERVER_EXIT
+	FL_UMOUNT_HOW=clean
+	umount "$mnt" 2>/tmp/umount.err &
+	up=$!
+	if ! fl_wait_gone $up "$t"; then
+		fl_log "umount $mnt still running after ${t}s: detaching it lazily (umount -l)"
+		FL_UMOUNT_HOW=lazy
+		umount -l "$mnt" || fl_log "umount -l $mnt failed too"
+	elif ! wait $up; then
+		fl_log "umount $mnt failed ($(cat /tmp/umount.err)): detaching it lazily (umount -l)"
+		FL_UMOUNT_HOW=lazy
+		umount -l "$mnt" || fl_log "umount -l $mnt failed too"
+	fi
+	if ! fl_wait_gone "$FL_SERVER_PID" "$t"; then
+		fl_log "server $FL_SERVER_PID still running ${t}s after the unmount: killing it (SIGKILL)"
+		kill -9 "$FL_SERVER_PID"
+		FL_UMOUNT_HOW="${FL_UMOUNT_HOW#clean},server-killed"
+		FL_UMOUNT_HOW=${FL_UMOUNT_HOW#,}
+	fi
+	wait "$FL_SERVER_PID" || src=$?
+	FL_SERVER_EXIT=$src
 	FL_SERVER_JSON=$(cat /tmp/server.json)
+	if ! fl_window_free "$t"; then
+		FL_UMOUNT_HOW="${FL_UMOUNT_HOW#clean},window-busy"
+		FL_UMOUNT_HOW=${FL_UMOUNT_HOW#,}
+	fi
+	[ "$FL_UMOUNT_HOW" = clean ] || return 1
 	[ $src = 0 ] || { fl_log "server exit $src: $(cat /tmp/server.err)"; return 1; }
 }
 
