@@ -559,6 +559,8 @@ static bool tracer_frame(const char *sym)
 		"?", "bpf_", "__bpf_", "perf_trace_", "perf_tp_", "trace_event_", "__traceiter_",
 		"trace_call_bpf", "kprobe_", "__kprobes", "kretprobe_", "__kretprobe_",
 		"arch_rethook_", "rethook_", "ftrace_", "fprobe_",
+		/* a BPF trampoline's page, named after the module data symbol below it (5.10) */
+		"__this_module",
 	};
 
 	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
