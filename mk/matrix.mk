@@ -1,5 +1,6 @@
 # Kernel matrix: faultline inside Debian guests (QEMU/TCG; the rows of tests/matrix/kernels) in
-# every attach mode, on a FUSE passthrough and on ext4 -o dax over pmem, and on this host.
+# every attach mode, on a FUSE passthrough and on ext4 and xfs -o dax over pmem (the race
+# workload; stress-ng and fio, from Debian, in the function-hook modes), and on this host.
 #   make vmtest                        the rows flagged `default` (5.10 6.1 6.12 6.12-rt 7.3 7.2)
 #                                      and the host (part of make check), two guests at a time
 #   make vmtest MATRIX_SERIES="6.12"   one kernel;  MATRIX_ARGS="--keep DIR" keeps every log
@@ -8,7 +9,9 @@
 #                                      when that is newer than the row (then ROW:newest runs)
 MATRIX_SERIES ?= $(shell tests/vm/kernel-rows list --default) host
 # TCG guests leave host cores idle: two side by side took 250 s for three kernels, one by one
-# about 1.7 times that
+# about 1.7 times that (before the xfs and stress-ng/fio rows; with them 5.10, 6.12 and 7.3 took
+# 15 min, each guest's payload 370-400 s, of which the new rows 230-250 s, mostly the recorder's
+# start under TCG, 12-17 s per record; MATRIX_ARGS="--foreign-modes fentry" halves their part)
 MATRIX_JOBS   ?= 2
 MATRIX_ARGS   ?=
 MATRIX_DEPS   := $(BUILD)/faultline $(BUILD)/faultline-static $(TEST_PROGS) testkernel-tools
