@@ -5,7 +5,6 @@
  * and the first problem is reported with its line number.
  */
 #include <errno.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -326,10 +325,10 @@ static const char *check_keys(json_t *keys, uint64_t sums[FL_VIO__COUNT])
 	if (!json_is_array(keys))
 		return "not an array";
 	json_array_foreach(keys, i, k) {
-		if (!is_dev(json_object_get(k, "dev")) || !is_ino(json_object_get(k, "ino")))
-			return "a key needs 'dev' (\"major:minor\") and 'ino'";
 		int kind = fl_violation_from_name(json_string_value(json_object_get(k, "kind")));
 
+		if (!is_dev(json_object_get(k, "dev")) || !is_ino(json_object_get(k, "ino")))
+			return "a key needs 'dev' (\"major:minor\") and 'ino'";
 		if (kind < 0)
 			return "a key has an unknown 'kind'";
 		if (!is_uint(json_object_get(k, "count")))
