@@ -1,5 +1,6 @@
 #!/bin/bash
-# test-kernel-patch.sh: prove kernel-patch/0001-*.patch is the change Debian's 5.10 tree ships.
+# test-kernel-patch.sh: prove kernel-patch/0001-*.patch is the change Debian's 5.10 tree ships,
+# and check kernel-patch/0002 (for 5.10) and kernel-patch/0003 (for 6.12).
 #
 # Run by `make check-kernel-patch` (part of `make check`), as root on Debian 12. Installs what it
 # needs (scripts/install-deps kernel), fetches Debian's linux-source-5.10, linux-source-6.12 and
@@ -23,7 +24,14 @@
 #      exactly the 6.12 tree's change (the three truncation callers pass -1, the comment goes);
 #      applies to 5.10 with no fuzz and no offset; checkpatch clean; the patched fs/fuse builds
 #      without warnings; and check-tree's layout-break clause on 5.10 without it (page 0 only),
-#      with it (whole file), on 6.12 (whole file) and on a tree with one caller fixed.
+#      with it (whole file), on 6.12 (whole file) and on a tree with one caller fixed;
+#   8. kernel-patch/0003 (create and attribute-change truncation vs DAX faults, a 6.12 fix):
+#      format-patch form, dir.c and inode.c only, both sites lock, break layouts and unlock;
+#      the 6.12 tree's checkpatch.pl --strict: 0 errors, 0 warnings, 0 checks; applies to
+#      6.12 with no fuzz and no offset; the 6.12 test-kernel series links it; 6.12's fs/fuse
+#      with it compiles without diagnostics (tinyconfig + kernel-patch/testing/config.fragment,
+#      the configured tree cached in $FL_CACHE/build/kp-linux-source-6.12*-<hash>/; the first
+#      run spends a minute or two on `make prepare`).
 # Any failed assertion stops the test with "FAIL: <reason>" and exit status 1.
 set -euo pipefail
 
@@ -31,6 +39,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 export FL_CACHE=${FL_CACHE:-$HOME/.cache/faultline}
 patch_file=$top/kernel-patch/0001-virtiofs-serialize-truncate-punch_hole-and-dax-fault-path.patch
 fix_file=$top/kernel-patch/0002-fuse-fix-dax-truncate-punch_hole-fault-path.patch
+create_file=$top/kernel-patch/0003-fuse-dax-serialize-truncation-by-create-and-by-attri.patch
 seed=$top/tests/kernel-patch/seed-virtiofs-serialize-truncate-punch_hole-and-dax-fault-path.txt
 check_tree=$top/kernel-patch/check-tree
 
@@ -41,6 +50,7 @@ step() { echo "---- $* ($(($(date +%s) - t_start)) s)"; }
 
 [ -r "$patch_file" ] || fail "missing $patch_file"
 [ -r "$fix_file" ] || fail "missing $fix_file"
+[ -r "$create_file" ] || fail "missing $create_file"
 [ -r "$seed" ] || fail "missing the seed fixture $seed"
 
 step "dependencies"
@@ -99,6 +109,10 @@ files=$(sed -n 's|^diff --git a/\([^ ]*\) b/.*|\1|p' "$patch_file" | sort | tr '
 	fail "patch touches '$files', not the five fs/fuse files"
 section() {	# section FILE: the +/- lines of the patch for FILE (from stdin)
 	awk -v f="$1" '/^diff --git /{in_f = ($3 == "a/" f)} in_f && /^[-+]/ && !/^(---|\+\+\+) / {print}'
+}
+must_add_in() {	# must_add_in PATCH FILE REGEX: PATCH adds a line matching REGEX to FILE
+	section "$2" <"$1" | sed -n 's/^+//p' | grep -E "$3" >/dev/null ||
+		fail "$(basename "$1") does not add '$3' in $2"
 }
 must_add() {	# must_add FILE REGEX WHAT
 	section "$1" <"$patch_file" | sed -n 's/^+//p' | grep -E "$2" >/dev/null || fail "patch does not add $3 in $1"
@@ -323,6 +337,87 @@ rm -rf "$mini/fs/fuse"
 cp -a "$pre" "$mini/fs/fuse"
 patch -d "$mini" -p1 -F0 -f -s -i "$keep" </dev/null || fail "the pre-seed patch does not apply"
 verdict 1 ': lacks the change \(partly there: missing shared lock in the DAX fault path, exclusive lock in setattr, exclusive lock in open/fallocate\); the patch does not apply as is: backport it by hand$' "$mini"
+
+# ---------------------------------------------------------------------------------------------
+step "8. kernel-patch/0003: truncation by create and attribute changes vs DAX faults (6.12)"
+head -n 1 "$create_file" | grep -E '^From [0-9a-f]{40} Mon Sep 17 00:00:00 2001$' >/dev/null ||
+	fail "0003: first line is not a git format-patch 'From <sha> Mon Sep 17 00:00:00 2001' line"
+grep -qx 'From: faultline developers <dev@faultline.invalid>' "$create_file" || fail "0003: author"
+grep -qx 'Signed-off-by: faultline developers <dev@faultline.invalid>' "$create_file" ||
+	fail "0003: no Signed-off-by"
+files=$(sed -n 's|^diff --git a/\([^ ]*\) b/.*|\1|p' "$create_file" | sort | tr '\n' ' ')
+[ "$files" = "fs/fuse/dir.c fs/fuse/inode.c " ] || fail "0003 touches '$files'"
+for f in dir.c inode.c; do
+	for re in 'filemap_invalidate_lock\(inode->i_mapping\);' \
+		'fuse_dax_break_layouts\(inode, 0, -1\);' 'filemap_invalidate_unlock\(inode->i_mapping\);'; do
+		must_add_in "$create_file" "fs/fuse/$f" "$re"
+	done
+done
+(cd "$src6" && perl scripts/checkpatch.pl --strict "$create_file") >"$work/cp3" 2>&1 || true
+sed 's/^/     | /' "$work/cp3"
+grep -q '^total: 0 errors, 0 warnings, 0 checks,' "$work/cp3" || fail "0003: checkpatch --strict not clean"
+out=$(patch -d "$src6" -p1 -F0 -f --dry-run -i "$create_file" </dev/null 2>&1) ||
+	{ printf '%s\n' "$out" >&2; fail "0003 does not apply to $src6 with -F0"; }
+printf '%s\n' "$out" | grep -iE 'fuzz|offset|FAILED|reversed' >/dev/null &&
+	{ printf '%s\n' "$out" >&2; fail "0003 applies to $src6 only with offset or fuzz"; }
+ok "0003: checkpatch --strict clean (6.12 tree), applies to $(basename "$src6") with no fuzz and no offset"
+# The 6.12 test kernel carries it: its series has a link to this very file.
+in_series=""
+for p in "$top"/kernel-patch/testing/*.patch; do
+	[ "$(readlink -f "$p")" != "$(readlink -f "$create_file")" ] || in_series=${p#"$top/"}
+done
+[ -n "$in_series" ] || fail "0003 is not in the 6.12 test-kernel series (kernel-patch/testing/)"
+ok "0003: in the 6.12 test-kernel series as $in_series"
+# fs/fuse of the 6.12 tree with 0003, compiled (not linked) with the test kernel's config
+# (tinyconfig + kernel-patch/testing/config.fragment: FUSE_FS, VIRTIO_FS, FUSE_DAX built in;
+# Debian's own 6.12 config builds them into vmlinux too, see kernel-patch/debian-tree). The
+# configured and prepared tree is cached in $FL_CACHE/build/kp-<source>-<config hash>/: obj/,
+# and src/, a tree of symlinks into the shared source whose fs/fuse is a real copy.
+frag=$top/kernel-patch/testing/config.fragment
+b6=$FL_CACHE/build/kp-$(basename "$src6")-$(sha256sum "$frag" | cut -c1-12)
+mkdir -p "$FL_CACHE/build"
+exec 8>"$b6.lock"
+flock 8
+if [ ! -e "$b6/.prepared" ]; then
+	t0=$(date +%s)
+	rm -rf "$b6"
+	mkdir -p "$b6/src/fs" "$b6/obj"
+	for e in "$src6"/* "$src6"/.[!.]*; do
+		case "$e" in "$src6/fs" | "$src6/Makefile" | "$src6/.extracted") continue ;; esac
+		ln -s "$e" "$b6/src/"
+	done
+	cp "$src6/Makefile" "$b6/src/Makefile"
+	for e in "$src6"/fs/*; do
+		[ "$e" = "$src6/fs/fuse" ] || ln -s "$e" "$b6/src/fs/"
+	done
+	cp -a "$src6/fs/fuse" "$b6/src/fs/fuse"
+	{
+		make -C "$b6/src" O="$b6/obj" tinyconfig &&
+			(cd "$b6/obj" && "$b6/src/scripts/kconfig/merge_config.sh" -m -O "$b6/obj" \
+				"$b6/obj/.config" "$frag") &&
+			make -C "$b6/src" O="$b6/obj" olddefconfig &&
+			make -C "$b6/src" O="$b6/obj" -j"$(nproc)" prepare
+	} >"$b6/prepare.log" 2>&1 || { tail -n 30 "$b6/prepare.log" >&2; fail "6.12: configure/prepare failed"; }
+	for opt in CONFIG_FUSE_FS CONFIG_FUSE_DAX CONFIG_VIRTIO_FS; do
+		grep -qx "$opt=y" "$b6/obj/.config" || fail "6.12 config lost $opt"
+	done
+	touch "$b6/.prepared"
+	echo "     6.12 tree configured and prepared in $(($(date +%s) - t0)) s: $b6"
+fi
+rm -rf "$b6/src/fs/fuse" "$b6/obj/fs/fuse"	# every object rebuilt: cp -a keeps old mtimes
+cp -a "$src6/fs/fuse" "$b6/src/fs/fuse"
+patch -d "$b6/src" -p1 -F0 -f -s -i "$create_file" </dev/null || fail "0003 did not apply to the copy"
+rc=0
+make -C "$b6/src" O="$b6/obj" -j"$(nproc)" fs/fuse/ >"$work/fuse6.log" 2>&1 || rc=$?
+[ $rc = 0 ] || { tail -n 30 "$work/fuse6.log" >&2; fail "6.12 fs/fuse with 0003 does not build"; }
+grep -E '(warning|error):' "$work/fuse6.log" >&2 && fail "6.12 fs/fuse with 0003: compiler diagnostics"
+for o in dir inode dax file dev; do
+	[ -s "$b6/obj/fs/fuse/$o.o" ] || fail "6.12 fs/fuse with 0003: $o.o was not built"
+done
+[ -n "$(find "$src6" -newer "$src6/.extracted" -print -quit)" ] &&
+	fail "the shared source tree $src6 was written to"
+flock -u 8
+ok "0003: 6.12 fs/fuse (FUSE_DAX, VIRTIO_FS) compiles with it, no diagnostics"
 
 # ---------------------------------------------------------------------------------------------
 if command -v shellcheck >/dev/null; then
