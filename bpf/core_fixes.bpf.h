@@ -20,6 +20,12 @@
 const volatile bool cfg_fuse_unlocked = false;
 /* fuse_do_setattr(): 6.9 put a struct mnt_idmap * before the dentry (found in BTF) */
 const volatile __u32 cfg_setattr_dentry_arg = 0;
+/*
+ * The blocking send's struct fuse_args *: 6.x __fuse_simple_request(idmap, fm,
+ * args) has it third (2), 5.10/6.1 fuse_simple_request(fm, args) second (1);
+ * userspace sets it from the candidate attached (tools/hooks.c)
+ */
+const volatile __u32 cfg_send_args_arg = 1;
 
 /* ---- the fault lock ---- */
 
@@ -272,9 +278,31 @@ struct fuse_in_arg___fl {
 } __attribute__((preserve_access_index));
 
 struct fuse_args___fl {
+	__u32 opcode;
 	struct fuse_in_arg___fl in_args[3];
 	struct fuse_arg___fl out_args[2];
+	void *end;	/* void (*end)(fm, args, error): the completion callback */
 } __attribute__((preserve_access_index));
+
+/*
+ * fuse_args.may_block (a bool bitfield, in 5.10 and 6.12 alike): virtio-fs
+ * completes a request so marked in a work item of its own, where it may
+ * block; 42fbb31310b2 "fuse: mark DAX inode releases as blocking" marks DAX
+ * releases. Read as a bitfield flavor so that a kernel without the member
+ * reads "never marked" instead of failing a relocation.
+ */
+struct fuse_args___may_block {
+	bool may_block:1;
+} __attribute__((preserve_access_index));
+
+static __always_inline int fuse_args_may_block(struct fuse_args___fl *args)
+{
+	struct fuse_args___may_block *mb = (void *)args;
+
+	if (!args || !bpf_core_field_exists(struct fuse_args___may_block, may_block))
+		return 0;
+	return BPF_CORE_READ_BITFIELD_PROBED(mb, may_block);
+}
 
 struct fuse_mount___fl {
 	struct super_block *sb;

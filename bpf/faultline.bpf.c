@@ -2,7 +2,8 @@
 /*
  * faultline: watch DAX faults and the operations that tear DAX mappings down,
  * read the inode's fault lock at each, and report violations of I1-I5
- * (doc/design.md) from inside the kernel.
+ * (doc/design.md) from inside the kernel; and FUSE requests sent to wait for
+ * their answer from inside another request's completion (I6).
  *
  * Every function hook exists here once per attach mode (fentry/fexit and
  * kprobe/kretprobe, made by FUNC_HOOK), every tracepoint hook once; the
@@ -152,11 +153,36 @@ struct fl_fault_state {
 	__u64 ops_gen;	/* ops_gen when the fault began */
 };
 
+/*
+ * The FUSE request completions (fuse_request_end()) a task is inside, for I6:
+ * the outermost one's request and its stack when it began; per level whether
+ * its request was marked may_block (fl_completion_level()).
+ */
+struct fl_completion_state {
+	__u64 ts;		/* the outermost completion's entry */
+	__u64 callback;		/* its args->end */
+	__u32 opcode;		/* its req->in.h.opcode */
+	__u32 depth;		/* completions entered and not yet left */
+	__u32 hard;		/* levels whose request may not block (rules.h) */
+	__s32 stack_len;
+	__u64 stack[FL_STACK_DEPTH];
+};
+
 /* What faultline keeps of a task: the fault it is in and the FUSE fault entry point. */
 struct fl_task_state {
 	struct fl_fault_state fault;	/* ts 0 between faults */
 	__u16 entry;	/* FUSE fault entry point it is inside (fuse_dax_fault & co) + 1, or 0 */
 	__u16 pad[3];
+	struct fl_completion_state completion;	/* depth 0 outside completions */
+	/*
+	 * The task's last layout break, op or no op, for the DAX range reclaim
+	 * that follows it (I5 at on_reclaim(), which clears it): inode 0: none
+	 */
+	__u64 brk_inode;
+	__u64 brk_start;	/* bytes covered [start, end), under the exclusive lock */
+	__u64 brk_end;
+	__u32 brk_unread;	/* the lock could not be read: it may have covered */
+	__u32 brk_pad;
 };
 
 /* Could an operation overlap fault @fs (see ops_live)? If not, its inode need not be looked up. */
@@ -539,10 +565,15 @@ static __noinline struct fl_violation *violation_begin(const struct fl_vio_key *
 	return v;
 }
 
+static __always_inline void violation_send_flags(struct fl_violation *v, __u64 flags)
+{
+	if (bpf_ringbuf_output(&violations, v, sizeof(*v), flags))
+		count(FL_CTR_VIOLATIONS_LOST);
+}
+
 static __always_inline void violation_send(struct fl_violation *v)
 {
-	if (bpf_ringbuf_output(&violations, v, sizeof(*v), 0))
-		count(FL_CTR_VIOLATIONS_LOST);
+	violation_send_flags(v, 0);
 }
 
 static __always_inline struct fl_inode_state *inode_state_get(__u32 dev, __u64 ino, bool create)
@@ -669,7 +700,7 @@ static __noinline void fault_check(void *ctx, struct fl_fault_state *fs, bool ba
 	side->ts_end = bpf_ktime_get_ns();
 	side->size_before = 0;
 	side->stack_len = 0;
-	side->pad = 0;
+	side->opcode = 0;
 	side->start = fs->start;
 	side->end = fs->end;
 	side->hook = fs->hook;
@@ -1176,7 +1207,9 @@ static __noinline int on_layout_break(void *ctx, enum fl_hook hook, struct inode
 				      __u64 start, __u64 end)
 {
 	struct fl_args none = {};
+	struct fl_task_state *t;
 	struct fl_op_state *st;
+	enum fl_verdict verdict;
 	__u64 bs, be;
 	__u16 flags;
 
@@ -1194,7 +1227,8 @@ static __noinline int on_layout_break(void *ctx, enum fl_hook hook, struct inode
 		st->side.size_before = BPF_CORE_READ(inode, i_size);
 	fl_layout_range(start, end, &bs, &be);
 	count(FL_CTR_LAYOUT_BREAKS);
-	switch (fl_teardown_lock_verdict(lock_state(inode, flags))) {
+	verdict = fl_teardown_lock_verdict(lock_state(inode, flags));
+	switch (verdict) {
 	case FL_OK:
 		fl_range_union(&st->brk_start, &st->brk_end, bs, be);
 		break;
@@ -1203,6 +1237,13 @@ static __noinline int on_layout_break(void *ctx, enum fl_hook hook, struct inode
 		break;
 	default:
 		break;
+	}
+	/* DAX range reclaim breaks in an op of its own that ends before it frees the range */
+	if (cfg_layout_check && fl_invariants_apply(flags) && (t = task_state(true))) {
+		t->brk_inode = (__u64)inode;
+		t->brk_start = verdict == FL_OK ? bs : 0;
+		t->brk_end = verdict == FL_OK ? be : 0;
+		t->brk_unread = verdict == FL_UNKNOWN;
 	}
 	EMIT(.kind = FL_EV_LAYOUT_BREAK, .hook = hook, .dev = st->dev, .ino = st->ino, .start = bs,
 	     .end = be, .size = st->side.size_before, .op = st->side.op, .lock = st->side.lock,
@@ -1351,13 +1392,34 @@ static __noinline int on_reclaim(void *ctx, enum fl_hook hook, const struct fl_a
 	struct inode *inode = BPF_CORE_READ(dmap, inode);
 	__u64 first = BPF_CORE_READ(dmap, itn.start), last = BPF_CORE_READ(dmap, itn.last);
 
+	__u64 start = first << FUSE_DAX_SHIFT, end = (last + 1) << FUSE_DAX_SHIFT;
+	__u32 tid = current_tid();
+	struct fl_task_state *t;
+	struct fl_op_state *st;
+
 	if (!inode || inode_freeing(inode)) {
 		hit(hook);
 		op_nest(hook);
 		return 0;
 	}
-	return teardown(ctx, hook, FL_OP_RECLAIM, inode, first << FUSE_DAX_SHIFT,
-			   (last + 1) << FUSE_DAX_SHIFT);
+	teardown(ctx, hook, FL_OP_RECLAIM, inode, start, end);
+	/*
+	 * I5: the range freed must have been broken, under the lock, by the
+	 * task's last layout break on this inode (fuse_dax_break_layouts(inode,
+	 * dmap_start, dmap_end) before it); judged once, then forgotten
+	 */
+	st = bpf_map_lookup_elem(&ops, &tid);
+	t = task_state(false);
+	if (!cfg_layout_check || !st || !fl_invariants_apply(st->side.flags) || st->inode != (__u64)inode)
+		return 0;
+	if (t && t->brk_inode == (__u64)inode) {
+		fl_range_union(&st->brk_start, &st->brk_end, t->brk_start, t->brk_end);
+		st->break_unread |= t->brk_unread;
+	}
+	if (t)
+		t->brk_inode = 0;
+	layout_check(ctx, st, hook, start, end);
+	return 0;
 }
 
 FUNC_HOOK(fuse_dax_break_layouts, FL_HOOK_FUSE_DAX_BREAK_LAYOUTS, ARGS_3, on_break_layouts,
@@ -1394,6 +1456,127 @@ FUNC_HOOK(dax_layout_busy_page_range, FL_HOOK_DAX_LAYOUT_BUSY_PAGE_RANGE, ARGS_3
 	  on_busy_page_range, op_exit)
 FUNC_HOOK(dax_layout_busy_page, FL_HOOK_DAX_LAYOUT_BUSY_PAGE, ARGS_1, on_busy_page, op_exit)
 FUNC_HOOK(dax_break_layout, FL_HOOK_DAX_BREAK_LAYOUT, ARGS_3, on_break_layout, op_exit)
+
+/* ---- FUSE requests: completions and blocking sends (I6) ---- */
+
+/*
+ * fuse_request_end(req): the request's completion, args->end inside it. The
+ * outermost completion keeps its request and its stack for a violation; each
+ * level whether its request may block where it completes.
+ */
+static __noinline int on_completion_begin(void *ctx, enum fl_hook hook, const struct fl_args *a)
+{
+	struct fuse_req___fl *req = (void *)a->a[0];
+	struct fuse_args___fl *args = BPF_CORE_READ(req, args);
+	struct fl_completion_state *c;
+	struct fl_task_state *t;
+	__u32 level;
+
+	hit(hook);
+	if (detaching)
+		return 0;
+	t = task_state(true);
+	if (!t) {
+		count(FL_CTR_MAP_FULL);
+		return 0;
+	}
+	c = &t->completion;
+	level = c->depth;
+	if (!level) {
+		c->ts = bpf_ktime_get_ns();
+		c->opcode = BPF_CORE_READ(req, in.h.opcode);
+		c->callback = (__u64)BPF_CORE_READ(args, end);
+		c->hard = 0;
+		c->stack_len = bpf_get_stack(ctx, c->stack, sizeof(c->stack), 0);
+	}
+	c->hard = fl_completion_level(c->hard, level, fuse_args_may_block(args));
+	c->depth = level + 1;
+	return 0;
+}
+
+/* fuse_request_end() returned: one completion bounded by its entry and exit */
+static __noinline int on_completion_end(void *ctx, enum fl_hook hook, long ret)
+{
+	struct fl_task_state *t;
+
+	hit(hook);
+	t = task_state(false);
+	if (!t || !t->completion.depth) {
+		/* its entry ran before attaching, or the kernel skipped it */
+		count(FL_CTR_UNMATCHED_END);
+		return 0;
+	}
+	t->completion.depth--;
+	count(FL_CTR_COMPLETIONS);
+	return 0;
+}
+
+/*
+ * A FUSE request sent to wait for its answer: I6 if the task is inside a
+ * completion that may not block. (fm, args) are the arguments after 6.x's
+ * idmap (cfg_send_args_arg); chosen on values, as on_setattr() does.
+ */
+static __noinline int on_blocking_send(void *ctx, enum fl_hook hook, const struct fl_args *a)
+{
+	bool idmap = cfg_send_args_arg == 2;
+	struct fuse_mount___fl *fm = (void *)(idmap ? a->a[1] : a->a[0]);
+	struct fuse_args___fl *args = (void *)(idmap ? a->a[2] : a->a[1]);
+	struct fl_completion_state *c;
+	struct fl_task_state *t;
+	struct fl_violation *v;
+	struct fl_vio_key key = { .kind = FL_VIO_BLOCKING_IN_COMPLETION, .hook = hook };
+
+	hit(hook);
+	if (detaching)
+		return 0;
+	count(FL_CTR_BLOCKING_SENDS);
+	t = task_state(false);
+	if (!t)
+		return 0;	/* never entered a completion */
+	c = &t->completion;
+	if (fl_send_verdict(c->depth, c->hard) != FL_BAD)
+		return 0;
+	key.dev = BPF_CORE_READ(fm, sb, s_dev);
+	v = violation_begin(&key, FL_F_FUSE);
+	if (!v)
+		return 0;
+	v->callback = c->callback;
+	/* the completion: its task is this one */
+	fill_task(&v->fault);
+	v->fault.ts_begin = c->ts;
+	v->fault.hook = FL_HOOK_FUSE_REQUEST_END;
+	v->fault.entry_hook = FL_HOOK_FUSE_REQUEST_END;
+	v->fault.opcode = c->opcode;
+	v->fault.stack_len = c->stack_len;
+	__builtin_memcpy(v->fault.stack, c->stack, sizeof(v->fault.stack));
+	/* the send, now */
+	fill_task(&v->op);
+	v->op.ts_begin = v->ts;
+	v->op.hook = hook;
+	v->op.entry_hook = hook;
+	v->op.opcode = BPF_CORE_READ(args, opcode);
+	take_stack(ctx, &v->op);
+	/* the task is about to wait for good: get the record out now */
+	violation_send_flags(v, BPF_RB_FORCE_WAKEUP);
+	return 0;
+}
+
+static __noinline int on_send_end(void *ctx, enum fl_hook hook, long ret)
+{
+	return 0;
+}
+
+/* the third argument is read only where the function has one (fentry: the verifier) */
+#define ARGS_SEND(a, ARG, ctx)							\
+	do {									\
+		ARGS_2(a, ARG, ctx);						\
+		if (cfg_send_args_arg == 2)					\
+			(a).a[2] = ARG(ctx, 2);					\
+	} while (0)
+FUNC_HOOK(fuse_request_end, FL_HOOK_FUSE_REQUEST_END, ARGS_1, on_completion_begin,
+	  on_completion_end)
+FUNC_HOOK(fuse_simple_request, FL_HOOK_FUSE_SIMPLE_REQUEST, ARGS_SEND, on_blocking_send,
+	  on_send_end)
 
 /* ---- tracepoint copies ---- */
 

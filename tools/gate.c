@@ -33,7 +33,12 @@ struct key {
 static int find_key(struct key *keys, size_t n, json_t *v, int kind)
 {
 	bool fault_side = kind == FL_VIO_RACE || kind == FL_VIO_UNSERIALIZED_FAULT;
-	json_t *side = json_object_get(v, fault_side ? "fault" : "op");
+	const char *first, *second;
+	json_t *side;
+
+	/* the side whose hook keys it: the fault's for races and faults, else the second's */
+	fl_violation_sides(kind, &first, &second);
+	side = json_object_get(v, fault_side ? first : second);
 	const char *dev = json_string_value(json_object_get(v, "dev"));
 	const char *hook = json_string_value(json_object_get(side, "hook"));
 	uint64_t ino = 0;

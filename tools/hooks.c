@@ -146,13 +146,51 @@ static void plan_layout(struct fl_plan *p, const struct fl_kbtf *k)
 	}
 }
 
+/*
+ * Attach @func in the plan's mode: fentry, else (unless --mode fentry) kprobe.
+ * Sets hp->mode and returns true, or leaves why not in hp->reason.
+ */
+static bool plan_candidate(struct fl_plan *p, struct fl_hook_plan *hp, const char *func,
+			   bool kprobes)
+{
+	char why[96];
+	int err;
+
+	hp->reason[0] = '\0';
+	if (p->forced != FL_MODE_KPROBE) {
+		if (p->fentry_status[0]) {
+			snprintf(hp->reason, sizeof(hp->reason), "fentry: %s", p->fentry_status);
+		} else if ((err = try_fentry(func))) {
+			errstr(err, why, sizeof(why));
+			snprintf(hp->reason, sizeof(hp->reason), "fentry: %s", why);
+		} else {
+			hp->mode = FL_MODE_FENTRY;
+			return true;
+		}
+		if (p->forced == FL_MODE_FENTRY)
+			return false;
+	}
+	if (!kprobes) {
+		snprintf(hp->reason + strlen(hp->reason), sizeof(hp->reason) - strlen(hp->reason),
+			 "%skprobe: %s", hp->reason[0] ? "; " : "", p->kprobe_status);
+		return false;
+	}
+	err = try_kprobe(func);
+	if (err) {
+		errstr(err, why, sizeof(why));
+		snprintf(hp->reason + strlen(hp->reason), sizeof(hp->reason) - strlen(hp->reason),
+			 "%skprobe: %s", hp->reason[0] ? "; " : "", why);
+		return false;
+	}
+	hp->mode = FL_MODE_KPROBE;
+	return true;
+}
+
 static void plan_function(struct fl_plan *p, const struct fl_hook_desc *d,
 			  const struct fl_ksyms *ks, bool kprobes)
 {
 	struct fl_hook_plan *hp = &p->hooks[d->hook];
 	const char *func = NULL;
-	char why[96];
-	int err;
 
 	if (p->forced == FL_MODE_TRACEPOINT) {
 		snprintf(hp->reason, sizeof(hp->reason), "tracepoint-only mode");
@@ -169,10 +207,21 @@ static void plan_function(struct fl_plan *p, const struct fl_hook_desc *d,
 			 "names faults only: off unless --fault-names (stacks name the entry point)");
 		return;
 	}
+	/*
+	 * The first candidate the kernel has that attaches in this mode: a
+	 * compiler's clone (reclaim_one_dmap_locked.part.0) has no BTF, so
+	 * fentry passes it over for the next candidate, and kprobes take it.
+	 */
 	for (int i = 0; i < 3 && d->funcs[i]; i++) {
-		if (fl_ksyms_has_func(ks, d->funcs[i])) {
+		if (!fl_ksyms_has_func(ks, d->funcs[i]))
+			continue;
+		if (!func) {
 			func = d->funcs[i];
-			break;
+			hp->reason[0] = '\0';
+		}
+		if (plan_candidate(p, hp, d->funcs[i], kprobes)) {
+			snprintf(hp->target, sizeof(hp->target), "%s", d->funcs[i]);
+			return;
 		}
 	}
 	if (!func) {
@@ -180,34 +229,10 @@ static void plan_function(struct fl_plan *p, const struct fl_hook_desc *d,
 			 d->funcs[0], d->funcs[1] ? " or " : "", d->funcs[1] ? d->funcs[1] : "");
 		return;
 	}
+	/* none attached: the target and the reasons are the first candidate's */
 	snprintf(hp->target, sizeof(hp->target), "%s", func);
-
-	if (p->forced != FL_MODE_KPROBE) {
-		if (p->fentry_status[0]) {
-			snprintf(hp->reason, sizeof(hp->reason), "fentry: %s", p->fentry_status);
-		} else if ((err = try_fentry(func))) {
-			errstr(err, why, sizeof(why));
-			snprintf(hp->reason, sizeof(hp->reason), "fentry: %s", why);
-		} else {
-			hp->mode = FL_MODE_FENTRY;
-			return;
-		}
-		if (p->forced == FL_MODE_FENTRY)
-			return;
-	}
-	if (!kprobes) {
-		snprintf(hp->reason + strlen(hp->reason), sizeof(hp->reason) - strlen(hp->reason),
-			 "%skprobe: %s", hp->reason[0] ? "; " : "", p->kprobe_status);
-		return;
-	}
-	err = try_kprobe(func);
-	if (err) {
-		errstr(err, why, sizeof(why));
-		snprintf(hp->reason + strlen(hp->reason), sizeof(hp->reason) - strlen(hp->reason),
-			 "%skprobe: %s", hp->reason[0] ? "; " : "", why);
-		return;
-	}
-	hp->mode = FL_MODE_KPROBE;
+	hp->reason[0] = '\0';
+	plan_candidate(p, hp, func, kprobes);
 }
 
 static void plan_tracepoint(struct fl_plan *p, const struct fl_hook_desc *d,
@@ -265,7 +290,7 @@ static bool any_fn_attached(const struct fl_plan *p, enum fl_hook_class cls)
 	return false;
 }
 
-static void plan_coverage(struct fl_plan *p)
+void fl_plan_coverage(struct fl_plan *p)
 {
 	bool faults = attached(p, FL_HOOK_DAX_PTE_FAULT) || attached(p, FL_HOOK_DAX_PMD_FAULT);
 	bool lock = p->layout == FL_LAYOUT_INVALIDATE_LOCK || p->layout == FL_LAYOUT_I_MMAP_SEM;
@@ -307,11 +332,32 @@ static void plan_coverage(struct fl_plan *p)
 		cover(p, FL_I3, FL_COV_UNCHECKED, faults ? "no operation hooks" :
 		      "no fs_dax fault tracepoint");
 
-	if (fn_attached(p, FL_HOOK_FUSE_DAX_RECLAIM) && lock)
+	if (fn_attached(p, FL_HOOK_FUSE_DAX_RECLAIM) && lock &&
+	    !strcmp(p->hooks[FL_HOOK_FUSE_DAX_RECLAIM].target, "dmap_reinit_add_to_free_pool"))
+		cover(p, FL_I4, FL_COV_PARTIAL, "the background worker's reclaim only: "
+		      "reclaim_one_dmap_locked is inlined, and with it the reclaim read() and write() "
+		      "do inline (fuse_iomap_begin)");
+	else if (fn_attached(p, FL_HOOK_FUSE_DAX_RECLAIM) && lock)
 		cover(p, FL_I4, FL_COV_CHECKED, "lock read when a DAX range is reclaimed");
 	else
 		cover(p, FL_I4, FL_COV_UNCHECKED, p->hooks[FL_HOOK_FUSE_DAX_RECLAIM].reason[0] ?
 		      p->hooks[FL_HOOK_FUSE_DAX_RECLAIM].reason : "lock layout unknown");
+
+	/* the fuse:fuse_request_end tracepoint fires once, at the start: it bounds nothing */
+	if (fn_attached(p, FL_HOOK_FUSE_REQUEST_END) && fn_attached(p, FL_HOOK_FUSE_SIMPLE_REQUEST))
+		cover(p, FL_I6, FL_COV_CHECKED, "every blocking FUSE send judged against the "
+		      "completions (fuse_request_end entry to exit) its task is inside");
+	else if (p->forced == FL_MODE_TRACEPOINT || !any_fn_attached(p, FL_HC_REQUEST))
+		cover(p, FL_I6, FL_COV_UNCHECKED, "a completion's bounds and the blocking send need "
+		      "fentry or kprobes (the fuse:fuse_request_end tracepoint has no exit: it cannot "
+		      "bound a completion)");
+	else if (!fn_attached(p, FL_HOOK_FUSE_REQUEST_END))
+		cover(p, FL_I6, FL_COV_UNCHECKED, p->hooks[FL_HOOK_FUSE_REQUEST_END].reason[0] ?
+		      p->hooks[FL_HOOK_FUSE_REQUEST_END].reason : "fuse_request_end not attached");
+	else
+		cover(p, FL_I6, FL_COV_UNCHECKED, p->hooks[FL_HOOK_FUSE_SIMPLE_REQUEST].reason[0] ?
+		      p->hooks[FL_HOOK_FUSE_SIMPLE_REQUEST].reason :
+		      "no blocking-send function attached");
 
 	if (fl_plan_layout_check(p) && lock)
 		cover(p, FL_I5, FL_COV_CHECKED,
@@ -347,7 +393,7 @@ void fl_plan_drop(struct fl_plan *p, enum fl_hook h, const char *why)
 	hp->mode = FL_MODE_NONE;
 	hp->dropped = true;
 	memcpy(hp->reason, tmp, sizeof(tmp));
-	plan_coverage(p);
+	fl_plan_coverage(p);
 }
 
 int fl_plan_dropped(const struct fl_plan *p)
@@ -412,12 +458,22 @@ void fl_plan_build(struct fl_plan *p, const struct fl_kbtf *k, const struct fl_k
 	kernel_version(&major, &minor);
 	idx = fl_kbtf_func_param(k, "fuse_do_setattr", "dentry");
 	p->setattr_dentry_arg = idx >= 0 ? idx : (major > 6 || (major == 6 && minor >= 9)) ? 1 : 0;
+	p->send_args_arg = fl_plan_send_args_arg(k, p->hooks[FL_HOOK_FUSE_SIMPLE_REQUEST].target);
 	p->preempt_guard = fl_kbtf_func_exists(k, "bpf_preempt_disable") &&
 			   fl_kbtf_func_exists(k, "bpf_preempt_enable");
 	p->misses_counted = fl_kbtf_member_exists(k, "bpf_prog_info", "recursion_misses") == 1;
 	fl_plan_tasks(p, k);
 
-	plan_coverage(p);
+	fl_plan_coverage(p);
+}
+
+int fl_plan_send_args_arg(const struct fl_kbtf *k, const char *func)
+{
+	int idx = func && func[0] && k ? fl_kbtf_func_param(k, func, "args") : -1;
+
+	if (idx == 1 || idx == 2)
+		return idx;
+	return func && !strcmp(func, "__fuse_simple_request") ? 2 : 1;
 }
 
 void fl_plan_tasks(struct fl_plan *p, const struct fl_kbtf *k)
@@ -457,9 +513,10 @@ void fl_plan_fallback_line(const struct fl_plan *p, char *buf, size_t len)
 		snprintf(buf, len, "fentry unavailable: %s; using kprobes for %d of %d function hooks",
 			 p->fentry_status[0] ? p->fentry_status : "some targets refused", kprobe, fn);
 	else
-		snprintf(buf, len, "fentry unavailable: %s; %s: tracepoint-only mode (I2 %s, I3 %s, I4 %s, I5 %s)",
+		snprintf(buf, len, "fentry unavailable: %s; %s: tracepoint-only mode (I2 %s, I3 %s, I4 %s, I5 %s, I6 %s)",
 			 p->fentry_status[0] ? p->fentry_status : "targets refused",
 			 p->kprobe_status[0] ? p->kprobe_status : "kprobes refused",
 			 fl_coverage_name(p->cov[FL_I2]), fl_coverage_name(p->cov[FL_I3]),
-			 fl_coverage_name(p->cov[FL_I4]), fl_coverage_name(p->cov[FL_I5]));
+			 fl_coverage_name(p->cov[FL_I4]), fl_coverage_name(p->cov[FL_I5]),
+			 fl_coverage_name(p->cov[FL_I6]));
 }

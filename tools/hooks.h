@@ -2,7 +2,7 @@
 /*
  * The hook table (what faultline attaches where, from FL_HOOKS in abi.h) and
  * the attach plan: for this kernel, which mode each hook gets, or why it gets
- * none, and what that leaves checked of I1-I5. The plan is made here, in one
+ * none, and what that leaves checked of I1-I6. The plan is made here, in one
  * place; tools/session.c carries it out and drops from it every hook whose
  * programs fail to load or attach, so what probe prints, what record writes
  * in the log header and what the gate reads are the plan as it ran.
@@ -42,6 +42,7 @@ struct fl_plan {
 	char fentry_status[160];	/* "" if fentry loads, else why not */
 	char kprobe_status[160];
 	int setattr_dentry_arg;		/* fuse_do_setattr(dentry, attr, ...) starts at 0 or 1 */
+	int send_args_arg;		/* the blocking send's struct fuse_args *: argument 1 or 2 */
 	/*
 	 * programs run with preemption off (bpf_preempt_disable(), 6.10):
 	 * function hooks always, tracepoint programs where tracepoints run them
@@ -88,6 +89,19 @@ void fl_plan_build(struct fl_plan *plan, const struct fl_kbtf *kbtf, const struc
  * for sessions that attach no hook (the benchmark's native proxies).
  */
 void fl_plan_tasks(struct fl_plan *plan, const struct fl_kbtf *kbtf);
+
+/*
+ * Coverage from the plan alone (what the hooks attached can check), as
+ * fl_plan_build() and fl_plan_drop() leave it; for tests of hand-made plans.
+ */
+void fl_plan_coverage(struct fl_plan *plan);
+
+/*
+ * Which argument of blocking-send candidate @func is its struct fuse_args *:
+ * from the kernel's BTF if it has the function, else by name
+ * (__fuse_simple_request(idmap, fm, args): 2; fuse_simple_request(fm, args): 1).
+ */
+int fl_plan_send_args_arg(const struct fl_kbtf *kbtf, const char *func);
 
 /* Number of hooks the plan attaches. */
 int fl_plan_attached(const struct fl_plan *plan);

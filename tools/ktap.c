@@ -56,6 +56,17 @@ static void where(const struct fl_title_group *t, char *buf, size_t len)
 	char last[24] = "eof";
 	uint64_t ino = 0;
 
+	/* I6: a mount's FUSE requests, no inode or pages */
+	if (!side && (side = json_object_get(v, "send"))) {
+		task = json_object_get(side, "task");
+		snprintf(buf, len, "%llu in all, %llu recorded; e.g. mount %s, task %s %lld/%lld",
+			 (unsigned long long)t->total, (unsigned long long)t->recorded,
+			 json_string_value(json_object_get(v, "dev")) ?: "?",
+			 json_string_value(json_object_get(task, "comm")) ?: "?",
+			 (long long)json_integer_value(json_object_get(task, "pid")),
+			 (long long)json_integer_value(json_object_get(task, "tid")));
+		return;
+	}
 	fl_json_get_ino(json_object_get(v, "ino"), &ino);
 	if (!json_is_null(json_object_get(pages, "last")))
 		snprintf(last, sizeof(last), "%lld",

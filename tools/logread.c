@@ -169,25 +169,42 @@ static const char *check_side(const struct fl_log *log, json_t *s)
 	return NULL;
 }
 
+/* an I6 side's FUSE request: {"opcode": N, "name": S}; the completion's callback a string or null */
+static const char *check_request(json_t *side)
+{
+	json_t *r = json_object_get(side, "request"), *cb = json_object_get(side, "callback");
+
+	if (!json_is_object(r) || !is_uint(json_object_get(r, "opcode")) ||
+	    json_integer_value(json_object_get(r, "opcode")) > UINT32_MAX ||
+	    !json_is_string(json_object_get(r, "name")))
+		return "needs 'request' with an unsigned 32-bit 'opcode' and a 'name'";
+	if (cb && !json_is_null(cb) && !json_is_string(cb))
+		return "'callback' must be a string or null";
+	return NULL;
+}
+
 static int check_violation(struct fl_log *log, uint64_t line, json_t *o)
 {
+	static const char *const sides[] = { "fault", "op", "completion", "send" };
 	int kind = fl_violation_from_name(json_string_value(json_object_get(o, "kind")));
-	const char *why;
+	const char *why, *first, *second;
 
 	if (kind < 0)
 		return fail(log, line, "violation with unknown or missing 'kind'");
 	if (!is_dev(json_object_get(o, "dev")) || !is_ino(json_object_get(o, "ino")))
 		return fail(log, line, "violation needs 'dev' (\"major:minor\") and 'ino'");
 	/* a side the kind does not need is still read by report: check it too */
-	if (kind == FL_VIO_RACE || kind == FL_VIO_UNSERIALIZED_FAULT || json_object_get(o, "fault")) {
-		why = check_side(log, json_object_get(o, "fault"));
+	fl_violation_sides(kind, &first, &second);
+	for (size_t i = 0; i < sizeof(sides) / sizeof(sides[0]); i++) {
+		bool needed = (first && !strcmp(first, sides[i])) || (second && !strcmp(second, sides[i]));
+
+		if (!needed && !json_object_get(o, sides[i]))
+			continue;
+		why = check_side(log, json_object_get(o, sides[i]));
+		if (!why && kind == FL_VIO_BLOCKING_IN_COMPLETION && needed)
+			why = check_request(json_object_get(o, sides[i]));
 		if (why)
-			return fail(log, line, "violation 'fault': %s", why);
-	}
-	if (kind != FL_VIO_UNSERIALIZED_FAULT || json_object_get(o, "op")) {
-		why = check_side(log, json_object_get(o, "op"));
-		if (why)
-			return fail(log, line, "violation 'op': %s", why);
+			return fail(log, line, "violation '%s': %s", sides[i], why);
 	}
 	if (kind == FL_VIO_UNBROKEN_LAYOUT || json_object_get(o, "layout")) {
 		json_t *layout = json_object_get(o, "layout");
@@ -375,12 +392,46 @@ static enum fl_coverage plan_coverage(const struct fl_log *log, int inv, const c
 		*why = "no hook the plan attached serves it";
 		return FL_COV_UNCHECKED;
 	}
+	/* I6 judges a send against a completion's bounds: it needs both hooks */
+	if (c > FL_COV_UNCHECKED && inv == FL_I6 && (!log->attached[FL_HOOK_FUSE_REQUEST_END] ||
+						     !log->attached[FL_HOOK_FUSE_SIMPLE_REQUEST])) {
+		*why = "needs both the completion (fuse_request_end) and the blocking send attached";
+		return FL_COV_UNCHECKED;
+	}
 	return c < 0 ? FL_COV_UNCHECKED : (enum fl_coverage)c;
+}
+
+/*
+ * Does the log predate invariant @inv: its header's plan lists no such
+ * invariant (a log written before faultline had it)? Its trailer then lacks
+ * the members that came with it, which read as 0 (counter_since[]).
+ */
+static bool predates(const struct fl_log *log, int inv)
+{
+	return !json_object_get(json_object_get(json_object_get(log->header, "plan"), "invariants"),
+				fl_inv_name(inv));
+}
+
+/* Counters that came with an invariant: absent from the trailers of logs that predate it. */
+static const struct {
+	enum fl_counter ctr;
+	enum fl_inv inv;
+} counter_since[] = {
+	{ FL_CTR_COMPLETIONS, FL_I6 },
+	{ FL_CTR_BLOCKING_SENDS, FL_I6 },
+};
+
+static bool counter_optional(const struct fl_log *log, int ctr)
+{
+	for (size_t i = 0; i < sizeof(counter_since) / sizeof(counter_since[0]); i++)
+		if (counter_since[i].ctr == (enum fl_counter)ctr)
+			return predates(log, counter_since[i].inv);
+	return false;
 }
 
 /* Each invariant's evidence: the counters of the observations it needs. */
 static const struct {
-	enum fl_counter read, unknown;	/* lock read (or judged) / could not be */
+	enum fl_counter read, unknown;	/* lock read (or judged) / could not be; __COUNT: none */
 	const char *what;		/* one observation, plural */
 } evidence[FL_INV__COUNT] = {
 	[FL_I1] = { FL_CTR_DAX_FAULTS_LOCK_READ, FL_CTR_DAX_FAULTS_LOCK_UNKNOWN, "DAX faults" },
@@ -388,7 +439,11 @@ static const struct {
 		    "DAX teardowns" },
 	[FL_I3] = { FL_CTR_DAX_FAULTS_LOCK_READ, FL_CTR_DAX_FAULTS_LOCK_UNKNOWN, "DAX faults" },
 	[FL_I4] = { FL_CTR_RECLAIMS_LOCK_READ, FL_CTR_RECLAIMS_LOCK_UNKNOWN, "DAX range reclaims" },
-	[FL_I5] = { FL_CTR_LAYOUT_CHECKS, FL_CTR_LAYOUT_UNKNOWN, "page removals on DAX inodes" },
+	[FL_I5] = { FL_CTR_LAYOUT_CHECKS, FL_CTR_LAYOUT_UNKNOWN,
+		    "page removals and DAX range reclaims on DAX inodes" },
+	/* a completion either is bounded or is an unmatched end: nothing is unknown */
+	[FL_I6] = { FL_CTR_COMPLETIONS, FL_CTR__COUNT,
+		    "FUSE request completions bounded by their entry and exit" },
 };
 
 static void cover(struct fl_log *log, int inv, enum fl_coverage c, const char *fmt, ...)
@@ -415,7 +470,8 @@ static void observe(struct fl_log *log)
 	bool any = false;
 
 	for (int i = 0; i < FL_INV__COUNT; i++) {
-		uint64_t read = c[evidence[i].read], unknown = c[evidence[i].unknown];
+		uint64_t read = c[evidence[i].read];
+		uint64_t unknown = evidence[i].unknown < FL_CTR__COUNT ? c[evidence[i].unknown] : 0;
 		const char *why;
 		enum fl_coverage plan = plan_coverage(log, i, &why);
 
@@ -448,7 +504,13 @@ static void observe(struct fl_log *log)
 			      (unsigned long long)c[FL_CTR_OPS_INODE_UNKNOWN], why);
 		else
 			cover(log, i, plan, "%s", why);
-		any |= log->cov[i] != FL_COV_UNCHECKED;
+		/*
+		 * the empty-run rule is about DAX evidence: I6, on any FUSE
+		 * mount, checked alone does not make a run that saw no DAX
+		 * fault or teardown a clean one
+		 */
+		if (i != FL_I6)
+			any |= log->cov[i] != FL_COV_UNCHECKED;
 	}
 	log->checked_nothing = !any;
 	if (any)
@@ -590,6 +652,21 @@ static int check_relations(struct fl_log *log, uint64_t line, json_t *hits)
 	if (log->ev_bad_fault_line && !log->vio_total[FL_VIO_UNSERIALIZED_FAULT] && !c[FL_CTR_MAP_FULL])
 		return fail(log, line, "line %llu shows a DAX fault without its lock, the trailer "
 			    "counts no unserialized-fault", (unsigned long long)log->ev_bad_fault_line);
+	/* I6: every violation is a blocking send judged; each counter needs its hook */
+	if (log->vio_total[FL_VIO_BLOCKING_IN_COMPLETION] > c[FL_CTR_BLOCKING_SENDS])
+		return fail(log, line, "trailer counts %llu %s violations, '%s' is %llu",
+			    (unsigned long long)log->vio_total[FL_VIO_BLOCKING_IN_COMPLETION],
+			    fl_violation_name(FL_VIO_BLOCKING_IN_COMPLETION),
+			    fl_counter_name(FL_CTR_BLOCKING_SENDS),
+			    (unsigned long long)c[FL_CTR_BLOCKING_SENDS]);
+	if ((c[FL_CTR_COMPLETIONS] && !log->may_run[FL_HOOK_FUSE_REQUEST_END]) ||
+	    (c[FL_CTR_BLOCKING_SENDS] && !log->may_run[FL_HOOK_FUSE_SIMPLE_REQUEST]))
+		return fail(log, line, "trailer counts %s, the plan attached no %s hook",
+			    c[FL_CTR_COMPLETIONS] && !log->may_run[FL_HOOK_FUSE_REQUEST_END] ?
+			    fl_counter_name(FL_CTR_COMPLETIONS) : fl_counter_name(FL_CTR_BLOCKING_SENDS),
+			    c[FL_CTR_COMPLETIONS] && !log->may_run[FL_HOOK_FUSE_REQUEST_END] ?
+			    fl_hook_name(FL_HOOK_FUSE_REQUEST_END) :
+			    fl_hook_name(FL_HOOK_FUSE_SIMPLE_REQUEST));
 	if (json_array_size(log->violations) > c[FL_CTR_VIOLATIONS])
 		return fail(log, line, "the log holds %zu violation lines, counter 'violations' is %llu",
 			    json_array_size(log->violations), (unsigned long long)c[FL_CTR_VIOLATIONS]);
@@ -653,6 +730,10 @@ static int check_trailer(struct fl_log *log, uint64_t line, json_t *o)
 	for (int i = 0; i < FL_CTR__COUNT; i++) {
 		json_t *v = json_object_get(ctr, fl_counter_name(i));
 
+		if (!v && counter_optional(log, i)) {
+			log->counters[i] = 0;
+			continue;
+		}
 		if (!is_uint(v))
 			return fail(log, line, "trailer counter '%s' missing or negative",
 				    fl_counter_name(i));
@@ -664,6 +745,10 @@ static int check_trailer(struct fl_log *log, uint64_t line, json_t *o)
 	for (int k = 0; k < FL_VIO__COUNT; k++) {
 		json_t *v = json_object_get(vio, fl_violation_name(k));
 
+		if (!v && predates(log, fl_violation_inv(k))) {
+			log->vio_total[k] = 0;
+			continue;
+		}
 		if (!is_uint(v))
 			return fail(log, line, "trailer has no 'violations.%s'", fl_violation_name(k));
 		log->vio_total[k] = json_integer_value(v);

@@ -622,17 +622,35 @@ static json_t *json_side(const struct fl_side *s, const struct fl_ksyms *ks)
 			 "stack", json_stack(s, ks));
 }
 
+static json_t *json_request(uint32_t opcode)
+{
+	return json_pack("{s:i, s:s}", "opcode", (int)opcode, "name", fl_fuse_opcode_name(opcode));
+}
+
 json_t *fl_json_violation(const struct fl_violation *v, const struct fl_ksyms *ks)
 {
 	json_t *o = json_pack("{s:s, s:s, s:I, s:I}", "type", "violation",
 			      "kind", fl_violation_name(v->kind), "ts_ns", (json_int_t)v->ts,
 			      "seq", (json_int_t)v->seq);
 
+	const char *first, *second;
+
 	add_inode(o, v->dev, v->ino, v->flags);
-	if (v->kind == FL_VIO_RACE || v->kind == FL_VIO_UNSERIALIZED_FAULT)
-		json_object_set_new(o, "fault", json_side(&v->fault, ks));
-	if (v->kind != FL_VIO_UNSERIALIZED_FAULT)
-		json_object_set_new(o, "op", json_side(&v->op, ks));
+	fl_violation_sides(v->kind, &first, &second);
+	if (first)
+		json_object_set_new(o, first, json_side(&v->fault, ks));
+	if (second)
+		json_object_set_new(o, second, json_side(&v->op, ks));
+	/* I6: each side's FUSE request; the completion's callback (args->end) by name */
+	if (v->kind == FL_VIO_BLOCKING_IN_COMPLETION) {
+		char cb[256];
+
+		json_object_set_new(json_object_get(o, first), "request", json_request(v->fault.opcode));
+		json_object_set_new(json_object_get(o, second), "request", json_request(v->op.opcode));
+		fl_ksyms_format(ks, v->callback, cb, sizeof(cb));
+		json_object_set_new(json_object_get(o, first), "callback",
+				    v->callback && cb[0] != '?' ? json_string(cb) : json_null());
+	}
 	/* what the op's layout breaks covered, against the removal in op.bytes */
 	if (v->kind == FL_VIO_UNBROKEN_LAYOUT)
 		json_object_set_new(o, "layout", json_pack("{s:o, s:o}",

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <string.h>
+#include <linux/fuse.h>
 #include "names.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -79,6 +80,20 @@ static const char *const inv_whats[FL_INV__COUNT] = {
 	FL_INVARIANTS(INV_WHAT)
 };
 
+/* FUSE opcodes (uapi <linux/fuse.h>), as I6 violations name their requests */
+#define OPC(name) [FUSE_##name] = "FUSE_" #name,
+static const char *const fuse_opcode_names[] = {
+	OPC(LOOKUP) OPC(FORGET) OPC(GETATTR) OPC(SETATTR) OPC(READLINK) OPC(SYMLINK)
+	OPC(MKNOD) OPC(MKDIR) OPC(UNLINK) OPC(RMDIR) OPC(RENAME) OPC(LINK) OPC(OPEN)
+	OPC(READ) OPC(WRITE) OPC(STATFS) OPC(RELEASE) OPC(FSYNC) OPC(SETXATTR)
+	OPC(GETXATTR) OPC(LISTXATTR) OPC(REMOVEXATTR) OPC(FLUSH) OPC(INIT) OPC(OPENDIR)
+	OPC(READDIR) OPC(RELEASEDIR) OPC(FSYNCDIR) OPC(GETLK) OPC(SETLK) OPC(SETLKW)
+	OPC(ACCESS) OPC(CREATE) OPC(INTERRUPT) OPC(BMAP) OPC(DESTROY) OPC(IOCTL) OPC(POLL)
+	OPC(NOTIFY_REPLY) OPC(BATCH_FORGET) OPC(FALLOCATE) OPC(READDIRPLUS) OPC(RENAME2)
+	OPC(LSEEK) OPC(COPY_FILE_RANGE) OPC(SETUPMAPPING) OPC(REMOVEMAPPING)
+};
+#undef OPC
+
 static const char *const coverage_names[] = {
 	[FL_COV_UNCHECKED] = "unchecked",
 	[FL_COV_PARTIAL] = "partial",
@@ -116,6 +131,15 @@ NAMES(violation, violation_names)
 NAMES(event, event_names)
 NAMES(counter, counter_names)
 NAMES(coverage, coverage_names)
+NAMES(fuse_opcode, fuse_opcode_names)
+
+void fl_violation_sides(unsigned int kind, const char **first, const char **second)
+{
+	*first = kind == FL_VIO_RACE || kind == FL_VIO_UNSERIALIZED_FAULT ? "fault" :
+		 kind == FL_VIO_BLOCKING_IN_COMPLETION ? "completion" : NULL;
+	*second = kind == FL_VIO_UNSERIALIZED_FAULT ? NULL :
+		  kind == FL_VIO_BLOCKING_IN_COMPLETION ? "send" : "op";
+}
 
 const char *fl_inv_name(unsigned int i)
 {

@@ -32,5 +32,14 @@ int fl_violation_from_name(const char *name);
 int fl_event_from_name(const char *name);
 int fl_counter_from_name(const char *name);
 int fl_coverage_from_name(const char *name);
+/* A FUSE opcode's name ("FUSE_RELEASE"), "?" for one this table lacks. */
+const char *fl_fuse_opcode_name(unsigned int opcode);
+int fl_fuse_opcode_from_name(const char *name);
+/*
+ * The members of a violation of @kind that hold its sides, NULL where it has
+ * none: "fault" and "op" (race), "fault" (unserialized-fault), "op" (the
+ * other lock and layout kinds), "completion" and "send" (blocking-in-completion).
+ */
+void fl_violation_sides(unsigned int kind, const char **first, const char **second);
 
 #endif

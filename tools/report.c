@@ -56,6 +56,8 @@ static char *signature(json_t *v)
 	buf[0] = 0;
 	sig_append(json_object_get(v, "fault"), "F:", &buf, &len, &cap);
 	sig_append(json_object_get(v, "op"), "O:", &buf, &len, &cap);
+	sig_append(json_object_get(v, "completion"), "C:", &buf, &len, &cap);
+	sig_append(json_object_get(v, "send"), "S:", &buf, &len, &cap);
 	return buf;
 }
 
@@ -115,6 +117,20 @@ static void print_side(const char *label, json_t *s)
 	if (!s)
 		return;
 	printf("    %-5s", label);
+	/* an I6 side: the FUSE request, not a range under a lock */
+	if (json_object_get(s, "request")) {
+		const char *cb = json_string_value(json_object_get(s, "callback"));
+
+		printf(" %s", FL_ESC(json_string_value(json_object_get(json_object_get(s, "request"),
+								       "name")), esc));
+		printf(" at %s", FL_ESC(json_string_value(json_object_get(s, "hook")), esc));
+		if (cb)
+			printf(", callback %s", FL_ESC(cb, esc));
+		printf(", task %s %lld/%lld\n", FL_ESC(json_string_value(json_object_get(task, "comm")), esc),
+		       (long long)json_integer_value(json_object_get(task, "pid")),
+		       (long long)json_integer_value(json_object_get(task, "tid")));
+		return;
+	}
 	if (strcmp(json_string_value(json_object_get(s, "op")) ?: "", "fault"))
 		printf(" %s", FL_ESC(json_string_value(json_object_get(s, "op")), esc));
 	printf(" at %s", FL_ESC(json_string_value(json_object_get(s, "hook")), esc));
@@ -293,6 +309,8 @@ static void report_one(const struct fl_log *log)
 		       (unsigned long long)groups[i].recorded);
 		print_side("fault", json_object_get(ex, "fault"));
 		print_side("op", json_object_get(ex, "op"));
+		print_side("completion", json_object_get(ex, "completion"));
+		print_side("send", json_object_get(ex, "send"));
 		if (json_object_get(ex, "layout")) {
 			json_t *lb = json_object_get(json_object_get(ex, "layout"), "bytes");
 

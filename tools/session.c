@@ -254,6 +254,7 @@ static int set_config(struct fl_session *s, const struct fl_plan *plan,
 	rd->cfg_fault_entry_hooks = fl_plan_fault_names(plan);
 	rd->cfg_layout_check = fl_plan_layout_check(plan);
 	rd->cfg_setattr_dentry_arg = plan->setattr_dentry_arg;
+	rd->cfg_send_args_arg = plan->send_args_arg;
 	rd->cfg_preempt_guard = plan->preempt_guard;
 	rd->cfg_tp_copies = plan->tp_copies;
 	/* the kernel the copies are for is the one that runs tracepoint programs preemptible */

@@ -64,12 +64,48 @@ static void side_name(json_t *side, int op, char *buf, size_t len)
 	snprintf(buf, len, "%s", fallback ?: "?");
 }
 
+/*
+ * I6: the request sent and the completion it was sent from: the completion's
+ * callback (args->end), else the frame fuse_request_end() called in the
+ * send's stack, else the completed request.
+ *   blocking-in-completion: FUSE_REMOVEMAPPING from fuse_release_end
+ */
+static void completion_title(json_t *v, const char *kind, char *buf, size_t len)
+{
+	json_t *c = json_object_get(v, "completion"), *send = json_object_get(v, "send");
+	json_t *stack = json_object_get(send, "stack"), *f;
+	const char *cb = json_string_value(json_object_get(c, "callback"));
+	const char *sent = json_string_value(json_object_get(json_object_get(send, "request"), "name"));
+	char from[64] = "", prev[64] = "", name[64];
+	size_t i;
+
+	if (cb)
+		frame_name(cb, from, sizeof(from));
+	json_array_foreach(stack, i, f) {
+		if (from[0] || !json_string_value(f))
+			break;
+		frame_name(json_string_value(f), name, sizeof(name));
+		if (!strcmp(name, "fuse_request_end") && prev[0])
+			snprintf(from, sizeof(from), "%s", prev);
+		snprintf(prev, sizeof(prev), "%s", name);
+	}
+	if (!from[0])
+		snprintf(from, sizeof(from), "%s completion",
+			 json_string_value(json_object_get(json_object_get(c, "request"), "name")) ?: "?");
+	snprintf(buf, len, "%s: %s from %s", kind, sent ?: "?", from);
+	fl_text_printable(buf);
+}
+
 void fl_violation_title(json_t *v, char *buf, size_t len)
 {
 	const char *kind = json_string_value(json_object_get(v, "kind")) ?: "?";
 	json_t *fault = json_object_get(v, "fault"), *op = json_object_get(v, "op");
 	char a[64], b[64];
 
+	if (json_object_get(v, "completion") || json_object_get(v, "send")) {
+		completion_title(v, kind, buf, len);
+		return;
+	}
 	if (fault && op) {
 		side_name(fault, 0, a, sizeof(a));
 		side_name(op, 1, b, sizeof(b));

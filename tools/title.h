@@ -7,6 +7,7 @@
  *   race: dax_iomap_pte_fault vs fuse_do_setattr
  *   unserialized-fault: dax_iomap_pte_fault
  *   unbroken-layout: fuse_do_setattr
+ *   blocking-in-completion: FUSE_REMOVEMAPPING from fuse_release_end
  * The same title names a violation in report, gate --known, --junit, --ktap
  * and --kcidb.
  */

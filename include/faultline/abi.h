@@ -40,6 +40,7 @@ enum fl_hook_class {
 	FL_HC_LAYOUT,		/* layout breaks (waits out pinned pages): function */
 	FL_HC_FUSE_TP,		/* fuse:fuse_request_* tracepoints: tp_btf */
 	FL_HC_SYSCALL,		/* syscalls:sys_{enter,exit}_* tracepoints */
+	FL_HC_REQUEST,		/* FUSE request functions: a completion's bounds, a blocking send */
 };
 
 /*
@@ -87,9 +88,13 @@ enum fl_hook_class {
 	   "truncate_pagecache")						\
 	FN(TRUNCATE_PAGECACHE_RANGE, truncate_pagecache_range, FL_HC_TEARDOWN,	\
 	   "I2 I3 I5", "truncate_pagecache_range")				\
-	/* DAX range reclaim (inlined reclaim_one_dmap_locked in Debian 6.12) */	\
-	FN(FUSE_DAX_RECLAIM, fuse_dax_reclaim, FL_HC_TEARDOWN, "I4",		\
-	   "reclaim_one_dmap_locked", "dmap_reinit_add_to_free_pool")		\
+	/* DAX range reclaim: reclaim_one_dmap_locked(inode, dmap), a GCC clone	\
+	 * of it with the same arguments and no BTF (kprobes only; our 6.12 test	\
+	 * kernel), or where it is inlined (Debian 6.12) the background worker's	\
+	 * dmap_reinit_add_to_free_pool(fcd, dmap) only: I4 partial there */	\
+	FN(FUSE_DAX_RECLAIM, fuse_dax_reclaim, FL_HC_TEARDOWN, "I4 I5",		\
+	   "reclaim_one_dmap_locked", "reclaim_one_dmap_locked.part.0",		\
+	   "dmap_reinit_add_to_free_pool")					\
 	/* layout breaks: dax_layout_busy_page_range() up to 6.14, whole-file	\
 	 * dax_layout_busy_page() (ext4, xfs), dax_break_layout() from 6.15 */	\
 	FN(DAX_LAYOUT_BUSY_PAGE_RANGE, dax_layout_busy_page_range, FL_HC_LAYOUT,	\
@@ -111,7 +116,14 @@ enum fl_hook_class {
 	TP(SYS_OPEN, sys_open, FL_HC_SYSCALL, "I3",				\
 	   syscalls, sys_enter_open, sys_exit_open)				\
 	TP(SYS_OPENAT, sys_openat, FL_HC_SYSCALL, "I3",				\
-	   syscalls, sys_enter_openat, sys_exit_openat)
+	   syscalls, sys_enter_openat, sys_exit_openat)				\
+	/* FUSE request completion (entry and exit bound it) and blocking send:	\
+	 * 6.x sends through __fuse_simple_request(idmap, fm, args), 5.10 and	\
+	 * 6.1 through fuse_simple_request(fm, args) */				\
+	FN(FUSE_REQUEST_END, fuse_request_end, FL_HC_REQUEST, "I6",		\
+	   "fuse_request_end")							\
+	FN(FUSE_SIMPLE_REQUEST, fuse_simple_request, FL_HC_REQUEST, "I6",	\
+	   "__fuse_simple_request", "fuse_simple_request")
 
 #define FL__HOOK_ENUM_FN(ID, ...) FL_HOOK_##ID,
 #define FL__HOOK_ENUM_TP(ID, ...) FL_HOOK_##ID,
@@ -151,7 +163,7 @@ enum fl_op {
 	FL_OP_COLLAPSE_RANGE,	/* fallocate COLLAPSE_RANGE / INSERT_RANGE */
 	FL_OP_FALLOCATE,	/* fallocate that only allocates (may grow size) */
 	FL_OP_OTRUNC,		/* open(O_TRUNC) */
-	FL_OP_RECLAIM,		/* DAX range reclaim (I4) */
+	FL_OP_RECLAIM,		/* DAX range reclaim (I4, I5) */
 	FL_OP__COUNT
 };
 
@@ -187,7 +199,9 @@ enum fl_layout {
 	X(I2, "every teardown holds the fault lock exclusive")			\
 	X(I3, "no fault overlaps a teardown of its pages")			\
 	X(I4, "DAX range reclaim holds the fault lock exclusive")		\
-	X(I5, "layouts are broken, under the lock, over every page removed")
+	X(I5, "layouts are broken, under the lock, over every page removed")	\
+	X(I6, "no FUSE request that waits for its answer is sent from within "	\
+	      "another request's completion")
 
 #define FL__INV_ENUM(ID, what) FL_##ID,
 enum fl_inv {
@@ -201,7 +215,8 @@ enum fl_inv {
 	X(UNSERIALIZED_FAULT, "unserialized-fault", FL_I1)			\
 	X(UNSERIALIZED_TRUNCATE, "unserialized-truncate", FL_I2)		\
 	X(UNSERIALIZED_RECLAIM, "unserialized-reclaim", FL_I4)			\
-	X(UNBROKEN_LAYOUT, "unbroken-layout", FL_I5)
+	X(UNBROKEN_LAYOUT, "unbroken-layout", FL_I5)				\
+	X(BLOCKING_IN_COMPLETION, "blocking-in-completion", FL_I6)
 
 #define FL__VIO_ENUM(ID, name, inv) FL_VIO_##ID,
 enum fl_violation_kind {
@@ -261,7 +276,10 @@ enum fl_event_kind {
 	X(RECLAIMS_LOCK_UNKNOWN, "reclaims_lock_unknown")			\
 	X(LAYOUT_BREAKS, "layout_breaks")	/* breaks seen under an op */	\
 	X(LAYOUT_CHECKS, "layout_checks")	/* removals judged against breaks: I5 */	\
-	X(LAYOUT_UNKNOWN, "layout_unknown")	/* removals that could not be judged */
+	X(LAYOUT_UNKNOWN, "layout_unknown")	/* removals that could not be judged */	\
+	/* I6, on any FUSE mount: completions bounded by their entry and exit */	\
+	X(COMPLETIONS, "completions")						\
+	X(BLOCKING_SENDS, "blocking_sends")	/* sends judged in or out of one */
 
 #define FL__CTR_ENUM(ID, name) FL_CTR_##ID,
 enum fl_counter {
@@ -295,7 +313,7 @@ struct fl_side {
 	__u8 lock;		/* enum fl_lock */
 	__u16 flags;		/* FL_F_* */
 	__s32 stack_len;	/* bytes of stack[] filled; < 0: bpf_get_stack() error */
-	__u32 pad;
+	__u32 opcode;		/* BLOCKING_IN_COMPLETION: the side's FUSE opcode; else 0 */
 	char comm[FL_COMM_LEN];
 	__u64 stack[FL_STACK_DEPTH];	/* kernel ips, symbolized by userspace, never logged raw */
 };
@@ -311,8 +329,18 @@ struct fl_violation {
 	/* UNBROKEN_LAYOUT: the bytes the op's layout breaks covered, [start, end); empty: none */
 	__u64 layout_start;
 	__u64 layout_end;
-	struct fl_side fault;	/* valid for RACE and UNSERIALIZED_FAULT */
-	struct fl_side op;	/* valid for every kind but UNSERIALIZED_FAULT */
+	/* BLOCKING_IN_COMPLETION: the completed request's args->end (kernel address), or 0 */
+	__u64 callback;
+	/*
+	 * valid for RACE and UNSERIALIZED_FAULT; for BLOCKING_IN_COMPLETION the
+	 * completion (its stack when it began), logged as "completion"
+	 */
+	struct fl_side fault;
+	/*
+	 * valid for every kind but UNSERIALIZED_FAULT; for BLOCKING_IN_COMPLETION
+	 * the blocking send, logged as "send"
+	 */
+	struct fl_side op;
 };
 
 struct fl_event {

@@ -373,6 +373,40 @@ static __always_inline enum fl_verdict fl_layout_verdict(__u64 bs, __u64 be, __u
 }
 
 /*
+ * I6: a FUSE request that waits for its answer (__fuse_simple_request(), or
+ * fuse_simple_request() up to 6.1) must not be sent from within another
+ * request's completion (fuse_request_end() -> args->end, e.g.
+ * fuse_release_end() -> iput() -> evict -> fuse_dax_inode_cleanup() ->
+ * FUSE_REMOVEMAPPING): the task completing requests would wait for an answer
+ * only it can deliver (virtio-fs's completion worker; a /dev/fuse server's
+ * reply write(2)). Fixed upstream by 42fbb31310b2 "fuse: mark DAX inode
+ * releases as blocking", which marks such a request args->may_block: virtio-fs
+ * then completes it in a work item of its own, where waiting is allowed.
+ *
+ * Per task: @depth completions it is inside (nested completions counted), and
+ * @hard one bit per level (bit 0 the outermost) whose completed request was
+ * not marked may_block. Levels beyond FL_COMPLETION_LEVELS count as not marked.
+ */
+#define FL_COMPLETION_LEVELS	8
+
+static __always_inline enum fl_verdict fl_send_verdict(__u32 depth, __u32 hard)
+{
+	if (!depth)
+		return FL_OK;
+	if (depth > FL_COMPLETION_LEVELS)
+		return FL_BAD;
+	return hard & ((1U << depth) - 1) ? FL_BAD : FL_OK;
+}
+
+/* Mark level @level (0: the outermost completion) marked may_block or not in @hard. */
+static __always_inline __u32 fl_completion_level(__u32 hard, __u32 level, int may_block)
+{
+	if (level >= FL_COMPLETION_LEVELS)
+		return hard;
+	return may_block ? hard & ~(1U << level) : hard | (1U << level);
+}
+
+/*
  * Early filter: which counter says why an inode is dropped, FL_CTR__COUNT to
  * keep it. Inodes that are neither FUSE nor DAX are never of interest; the
  * options narrow further to FUSE-only or DAX-only.
@@ -388,7 +422,7 @@ static __always_inline enum fl_counter fl_filter(__u32 flags, int want_fuse, int
 	return FL_CTR__COUNT;
 }
 
-/* Which inodes the invariants apply to: DAX inodes (I1-I5 are about DAX). */
+/* Which inodes the invariants apply to: DAX inodes (I1-I5 are about DAX; I6 is not per inode). */
 static __always_inline int fl_invariants_apply(__u32 flags)
 {
 	return (flags & FL_F_DAX) != 0;

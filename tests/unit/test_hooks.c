@@ -9,7 +9,9 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 #include "hooks.h"
 #include "names.h"
@@ -84,11 +86,99 @@ static void table_is_whole(void **state)
 		assert_int_equal(fl_counter_from_name(fl_counter_name(c)), c);
 }
 
+/* A plan by hand: every hook in @mode, then coverage as the plan code decides it. */
+static void plan_all(struct fl_plan *p, enum fl_mode fn_mode)
+{
+	memset(p, 0, sizeof(*p));
+	p->layout = FL_LAYOUT_INVALIDATE_LOCK;
+	for (int h = 0; h < FL_HOOK__COUNT; h++) {
+		p->hooks[h].mode = fl_hooks[h].funcs[0] ? fn_mode : FL_MODE_TRACEPOINT;
+		if (fl_hooks[h].funcs[0] && fn_mode == FL_MODE_NONE)
+			snprintf(p->hooks[h].reason, sizeof(p->hooks[h].reason), "tracepoint-only mode");
+	}
+	p->forced = fn_mode == FL_MODE_NONE ? FL_MODE_TRACEPOINT : FL_MODE_NONE;
+	fl_plan_coverage(p);
+}
+
+/* I6 from the plan: both its function hooks, in either function mode; never from a tracepoint */
+static void i6_plan(void **state)
+{
+	struct fl_plan p;
+
+	plan_all(&p, FL_MODE_FENTRY);
+	assert_int_equal(p.cov[FL_I6], FL_COV_CHECKED);
+	plan_all(&p, FL_MODE_KPROBE);
+	assert_int_equal(p.cov[FL_I6], FL_COV_CHECKED);
+	/* tracepoint-only: the fuse_request_end tracepoint cannot bound a completion */
+	plan_all(&p, FL_MODE_NONE);
+	assert_int_equal(p.cov[FL_I6], FL_COV_UNCHECKED);
+	assert_non_null(strstr(p.cov_reason[FL_I6], "has no exit"));
+	/* one side missing: unchecked, with that hook's reason */
+	plan_all(&p, FL_MODE_FENTRY);
+	fl_plan_drop(&p, FL_HOOK_FUSE_SIMPLE_REQUEST, "fentry: fe_fuse_simple_request failed to load");
+	assert_int_equal(p.cov[FL_I6], FL_COV_UNCHECKED);
+	assert_string_equal(p.cov_reason[FL_I6], "fentry: fe_fuse_simple_request failed to load");
+	plan_all(&p, FL_MODE_FENTRY);
+	fl_plan_drop(&p, FL_HOOK_FUSE_REQUEST_END, "kprobe: cannot attach");
+	assert_int_equal(p.cov[FL_I6], FL_COV_UNCHECKED);
+	/* the I6 hooks serve I6 only, and say so for probe */
+	assert_string_equal(fl_hooks[FL_HOOK_FUSE_REQUEST_END].serves, "I6");
+	assert_string_equal(fl_hooks[FL_HOOK_FUSE_SIMPLE_REQUEST].serves, "I6");
+	/* the blocking send's fuse_args: third after 6.x's idmap, second in 5.10 */
+	assert_int_equal(fl_plan_send_args_arg(NULL, "__fuse_simple_request"), 2);
+	assert_int_equal(fl_plan_send_args_arg(NULL, "fuse_simple_request"), 1);
+}
+
+/* The candidates as a kernel's symbols offer them: 6.x's first, 5.10's where it is the only one */
+static void i6_targets(void **state)
+{
+	static const char *const syms[] = {
+		"ffffffffc0100000 t fuse_request_end\t[fuse]\n"
+		"ffffffffc0100100 t __fuse_simple_request\t[fuse]\n",
+		"ffffffffc0100000 t fuse_request_end\t[fuse]\n"
+		"ffffffffc0100100 t fuse_simple_request\t[fuse]\n",
+	};
+	static const char *const want[] = { "__fuse_simple_request", "fuse_simple_request" };
+	struct fl_kbtf kbtf;
+	char err[256];
+
+	if (fl_kbtf_open(&kbtf, NULL, err, sizeof(err)))
+		skip();
+	libbpf_set_print(NULL);	/* the trial loads' refusals are expected here */
+	for (int i = 0; i < 2; i++) {
+		char path[] = "/tmp/fl-test-kallsyms.XXXXXX";
+		int fd = mkstemp(path);
+		struct fl_ksyms *ks;
+		struct fl_plan *p = malloc(sizeof(*p));
+
+		assert_true(fd >= 0 && p);
+		assert_int_equal(write(fd, syms[i], strlen(syms[i])), (ssize_t)strlen(syms[i]));
+		close(fd);
+		ks = fl_ksyms_load(path);
+		unlink(path);
+		assert_non_null(ks);
+		fl_plan_build(p, &kbtf, ks, FL_MODE_FENTRY, false);
+		assert_string_equal(p->hooks[FL_HOOK_FUSE_REQUEST_END].target, "fuse_request_end");
+		assert_string_equal(p->hooks[FL_HOOK_FUSE_SIMPLE_REQUEST].target, want[i]);
+		assert_int_equal(p->send_args_arg, i == 0 ? 2 : 1);
+		/* checked only where fentry loads here (the plan as it would run) */
+		assert_int_equal(p->cov[FL_I6],
+				 p->hooks[FL_HOOK_FUSE_REQUEST_END].mode == FL_MODE_FENTRY &&
+				 p->hooks[FL_HOOK_FUSE_SIMPLE_REQUEST].mode == FL_MODE_FENTRY ?
+				 FL_COV_CHECKED : FL_COV_UNCHECKED);
+		fl_ksyms_free(ks);
+		free(p);
+	}
+	fl_kbtf_close(&kbtf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(every_program_serves_a_hook),
 		cmocka_unit_test(table_is_whole),
+		cmocka_unit_test(i6_plan),
+		cmocka_unit_test(i6_targets),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "log.h"
+#include "title.h"
 
 struct built {
 	char *buf;
@@ -87,6 +88,15 @@ static void build(struct built *b, struct spec sp)
 		v.op.lock = FL_LOCK_NONE;
 		v.layout_start = 0;
 		v.layout_end = 4096;
+		if (sp.kind == FL_VIO_BLOCKING_IN_COMPLETION) {
+			v.ino = 0;
+			v.flags = FL_F_FUSE;
+			v.fault.hook = v.fault.entry_hook = FL_HOOK_FUSE_REQUEST_END;
+			v.fault.opcode = 18;		/* FUSE_RELEASE */
+			v.op.hook = v.op.entry_hook = FL_HOOK_FUSE_SIMPLE_REQUEST;
+			v.op.opcode = 49;		/* FUSE_REMOVEMAPPING */
+			v.callback = 0xffffffffc0100010ULL;	/* no ksyms: null */
+		}
 		assert_int_equal(fl_log_write(&w, fl_json_violation(&v, NULL), true), 0);
 		w.violations++;
 	}
@@ -102,6 +112,8 @@ static void build(struct built *b, struct spec sp)
 			st.counters[FL_CTR_DAX_OPS] = 20;
 			st.counters[FL_CTR_RECLAIMS_LOCK_READ] = 2;
 			st.counters[FL_CTR_LAYOUT_CHECKS] = 20;
+			st.counters[FL_CTR_COMPLETIONS] = 7;
+			st.counters[FL_CTR_BLOCKING_SENDS] = 40;
 		}
 		for (int i = 0; i < FL_CTR__COUNT; i++)
 			st.counters[i] += sp.ctr[i];
@@ -117,6 +129,10 @@ static void build(struct built *b, struct spec sp)
 			st.counters[FL_CTR_RECLAIMS_LOCK_READ] + st.counters[FL_CTR_RECLAIMS_LOCK_UNKNOWN];
 		if (st.counters[FL_CTR_OPS] < st.counters[FL_CTR_DAX_OPS])
 			st.counters[FL_CTR_OPS] = st.counters[FL_CTR_DAX_OPS];
+		/* every I6 violation is a blocking send judged */
+		if (!sp.raw && sp.kind == FL_VIO_BLOCKING_IN_COMPLETION &&
+		    st.counters[FL_CTR_BLOCKING_SENDS] < (uint64_t)sp.nvio + 7)
+			st.counters[FL_CTR_BLOCKING_SENDS] = sp.nvio + 7;
 		if (sp.nvio) {
 			vt.key.dev = 52;
 			vt.key.ino = sp.ino;
@@ -644,6 +660,100 @@ static void missing_file(void **state)
 	fl_log_free(&log);
 }
 
+/* I6: its evidence, its violations, its relations; logs from before it still read */
+static void blocking_in_completion(void **state)
+{
+	struct spec sp = CRAFT(.nvio = 2, .kind = FL_VIO_BLOCKING_IN_COMPLETION);
+	struct built b;
+	struct fl_log log;
+	const char *why;
+	char title[FL_TITLE_MAX];
+	json_t *v;
+
+	/* completions observed, both hooks attached: checked */
+	read_crafted(&log, CRAFT());
+	assert_string_equal(fl_log_coverage(&log, FL_I6, &why), "checked");
+	unread(&log);
+	/* no completion bounded: unchecked, not observed (never from the plan alone) */
+	sp = CRAFT();
+	sp.ctr[FL_CTR_COMPLETIONS] = -(uint64_t)7;
+	read_crafted(&log, sp);
+	assert_string_equal(fl_log_coverage(&log, FL_I6, &why), "unchecked");
+	assert_non_null(strstr(why, "not observed: no FUSE request completions"));
+	/* I6 alone does not make a run without DAX evidence a checked one */
+	unread(&log);
+	sp = CRAFT(.evidence = false);
+	sp.ctr[FL_CTR_COMPLETIONS] = 3;
+	read_crafted(&log, sp);
+	assert_string_equal(fl_log_coverage(&log, FL_I6, &why), "checked");
+	assert_true(log.checked_nothing);
+	unread(&log);
+	/* the plan left it unchecked (tracepoint mode): it stays so, with the plan's reason */
+	sp = CRAFT(.dropped_hook = FL_HOOK_FUSE_REQUEST_END);
+	read_crafted(&log, sp);
+	assert_string_equal(fl_log_coverage(&log, FL_I6, &why), "unchecked");
+	assert_non_null(strstr(why, "needs both the completion (fuse_request_end)"));
+	unread(&log);
+
+	/* violations: both sides with their requests, titled by the operation */
+	sp = CRAFT(.nvio = 2, .kind = FL_VIO_BLOCKING_IN_COMPLETION);
+	build(&b, sp);
+	assert_int_equal(read_built(&b, &log), 0);
+	assert_int_equal(log.vio_total[FL_VIO_BLOCKING_IN_COMPLETION], 9);
+	assert_int_equal(fl_log_verdict(&log, 0), 1);
+	v = json_array_get(log.violations, 0);
+	assert_non_null(json_object_get(v, "completion"));
+	assert_non_null(json_object_get(v, "send"));
+	assert_null(json_object_get(v, "fault"));
+	assert_string_equal(json_string_value(json_object_get(json_object_get(json_object_get(v,
+			    "send"), "request"), "name")), "FUSE_REMOVEMAPPING");
+	fl_violation_title(v, title, sizeof(title));
+	/* no ksyms here: the callback is unknown, the completed request names it */
+	assert_string_equal(title, "blocking-in-completion: FUSE_REMOVEMAPPING from FUSE_RELEASE completion");
+	json_object_set_new(json_object_get(v, "completion"), "callback",
+			    json_string("fuse_release_end+0x0 [fuse]"));
+	fl_violation_title(v, title, sizeof(title));
+	assert_string_equal(title, "blocking-in-completion: FUSE_REMOVEMAPPING from fuse_release_end");
+	fl_log_free(&log);
+	free(b.buf);
+
+	/* more I6 violations than blocking sends judged: an edited log */
+	sp = CRAFT(.nvio = 2, .kind = FL_VIO_BLOCKING_IN_COMPLETION, .raw = true);
+	sp.ctr[FL_CTR_BLOCKING_SENDS] = -(uint64_t)37;	/* 40 - 37: 3 judged, 9 violations */
+	build(&b, sp);
+	assert_int_equal(read_built(&b, &log), -1);
+	assert_non_null(strstr(log.err, "9 blocking-in-completion violations, 'blocking_sends' is 3"));
+	fl_log_free(&log);
+	free(b.buf);
+
+	/* a counter of a hook the plan did not attach */
+	sp = CRAFT(.dropped_hook = FL_HOOK_FUSE_SIMPLE_REQUEST);
+	build(&b, sp);
+	/* dropped hooks may have run: still readable */
+	assert_int_equal(read_built(&b, &log), 0);
+	fl_log_free(&log);
+	free(b.buf);
+}
+
+/* A log written before I6 (tests/cli/fixtures): no I6 in its plan, no I6 members in its trailer */
+static void before_i6(void **state)
+{
+	static const char *const fixtures[] = {
+		"tests/cli/fixtures/clean.jsonl", "tests/cli/fixtures/violations.jsonl",
+	};
+	struct fl_log log;
+	const char *why;
+
+	for (size_t i = 0; i < sizeof(fixtures) / sizeof(fixtures[0]); i++) {
+		assert_int_equal(fl_log_read(fixtures[i], &log), 0);
+		assert_true(log.verified);
+		assert_int_equal(log.counters[FL_CTR_COMPLETIONS], 0);
+		assert_int_equal(log.vio_total[FL_VIO_BLOCKING_IN_COMPLETION], 0);
+		assert_string_equal(fl_log_coverage(&log, FL_I6, &why), "unchecked");
+		fl_log_free(&log);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -659,6 +769,8 @@ int main(void)
 		cmocka_unit_test(integrity),
 		cmocka_unit_test(relations),
 		cmocka_unit_test(workload_fate),
+		cmocka_unit_test(blocking_in_completion),
+		cmocka_unit_test(before_i6),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

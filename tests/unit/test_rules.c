@@ -331,6 +331,62 @@ static void layouts(void **state)
 	assert_true(bs == 0 && be == FL_EOF);
 }
 
+/* I6: a blocking send from inside a completion that may not block */
+static void blocking_in_completion(void **state)
+{
+	__u32 hard = 0;
+
+	/* outside every completion: nothing to judge */
+	assert_int_equal(fl_send_verdict(0, 0), FL_OK);
+	assert_int_equal(fl_send_verdict(0, ~0U), FL_OK);
+	/* inside one whose request may not block (fuse_release_end -> evict -> REMOVEMAPPING) */
+	hard = fl_completion_level(0, 0, 0);
+	assert_int_equal(hard, 1);
+	assert_int_equal(fl_send_verdict(1, hard), FL_BAD);
+	/* a request marked may_block (42fbb31310b2): virtio-fs completes it where it may wait */
+	hard = fl_completion_level(0, 0, 1);
+	assert_int_equal(fl_send_verdict(1, hard), FL_OK);
+	/* nested: a may-block completion inside one that may not is still inside that one */
+	hard = fl_completion_level(fl_completion_level(0, 0, 0), 1, 1);
+	assert_int_equal(fl_send_verdict(2, hard), FL_BAD);
+	/* ... and once the inner one ended, so is the outer */
+	assert_int_equal(fl_send_verdict(1, hard), FL_BAD);
+	/* the other way round: the outer may block, the inner may not */
+	hard = fl_completion_level(fl_completion_level(0, 0, 1), 1, 0);
+	assert_int_equal(fl_send_verdict(2, hard), FL_BAD);
+	/* the inner ended: only the outer, which may block, is left */
+	assert_int_equal(fl_send_verdict(1, hard), FL_OK);
+	/* a level reused by a later completion takes that one's mark */
+	hard = fl_completion_level(hard, 1, 1);
+	assert_int_equal(fl_send_verdict(2, hard), FL_OK);
+	/* deeper than the levels kept: counted as not marked */
+	assert_int_equal(fl_completion_level(0, FL_COMPLETION_LEVELS, 0), 0);
+	assert_int_equal(fl_send_verdict(FL_COMPLETION_LEVELS, 0), FL_OK);
+	assert_int_equal(fl_send_verdict(FL_COMPLETION_LEVELS + 1, 0), FL_BAD);
+	assert_int_equal(fl_send_verdict(FL_COMPLETION_LEVELS, 1U << (FL_COMPLETION_LEVELS - 1)),
+			 FL_BAD);
+}
+
+/* I5 at DAX range reclaim: the 2 MiB range freed against the task's last break */
+static void reclaim_layout(void **state)
+{
+	__u64 rs, re, bs, be;
+
+	/* dmap itn.start 3, itn.last 3: the fourth 2 MiB range */
+	fl_op_range(FL_OP_RECLAIM, 3ULL << 21, 4ULL << 21, FL_EOF, &rs, &re);
+	/* fuse_dax_break_layouts(inode, dmap_start, dmap_start + FUSE_DAX_SZ - 1) */
+	fl_layout_range(3ULL << 21, (4ULL << 21) - 1, &bs, &be);
+	assert_int_equal(fl_layout_verdict(bs, be, rs, re, 1), FL_OK);
+	/* the mutant skips the break: nothing covered */
+	assert_int_equal(fl_layout_verdict(0, 0, rs, re, 1), FL_BAD);
+	/* a break of another range (the task's last, of an earlier reclaim) does not cover it */
+	fl_layout_range(2ULL << 21, (3ULL << 21) - 1, &bs, &be);
+	assert_int_equal(fl_layout_verdict(bs, be, rs, re, 1), FL_BAD);
+	/* the seed's (0, 0) break: page 0 only */
+	fl_layout_range(0, 0, &bs, &be);
+	assert_int_equal(fl_layout_verdict(bs, be, rs, re, 1), FL_BAD);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -348,6 +404,8 @@ int main(void)
 		cmocka_unit_test(filter),
 		cmocka_unit_test(rwbase_rt),
 		cmocka_unit_test(layouts),
+		cmocka_unit_test(blocking_in_completion),
+		cmocka_unit_test(reclaim_layout),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
