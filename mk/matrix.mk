@@ -9,9 +9,11 @@
 #                                      when that is newer than the row (then ROW:newest runs)
 MATRIX_SERIES ?= $(shell tests/vm/kernel-rows list --default) host
 # TCG guests leave host cores idle: two side by side took 250 s for three kernels, one by one
-# about 1.7 times that (before the xfs and stress-ng/fio rows; with them 5.10, 6.12 and 7.3 took
-# 15 min, each guest's payload 370-400 s, of which the new rows 230-250 s, mostly the recorder's
-# start under TCG, 12-17 s per record; MATRIX_ARGS="--foreign-modes fentry" halves their part)
+# about 1.7 times that. Starting a recorder takes 12-17 s under TCG, so records are shared: per
+# mode one for the race workload on ext4 and xfs, one per file system for stress-ng and fio
+# (judged per file system by device and per workload by task): 10 records per guest (13 on 5.10,
+# whose xfs race gets its own), down from 17; 6.12's payload 358 s before, 285 s after, on a
+# loaded 2-core host (MATRIX_ARGS="--foreign-modes fentry" drops 2 more records)
 MATRIX_JOBS   ?= 2
 MATRIX_ARGS   ?=
 MATRIX_DEPS   := $(BUILD)/faultline $(BUILD)/faultline-static $(TEST_PROGS) testkernel-tools
