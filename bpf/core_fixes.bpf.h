@@ -169,12 +169,17 @@ static __always_inline __u32 vmf_flags(struct vm_fault *vmf)
 
 /*
  * inode.i_state, and the I_WILL_FREE/I_FREEING bits in it:
- *   up to 6.17   unsigned long (u32 from 6.12), bits #defined: (1 << 4), (1 << 5);
+ *   up to 6.11   unsigned long, bits #defined: (1 << 4), (1 << 5);
+ *   6.12-6.17    u32, bits #defined (1 << 6), (1 << 7): the u32 came with the
+ *                reordered bits (6.12, "fs: reorder i_state bits"), so the
+ *                field's size tells them apart;
  *   6.18         enum inode_state_flags_t, the bits its enumerators (I_FREEING 256);
  *   7.x          struct inode_state_flags { enum inode_state_flags_enum __state; }.
  */
 #define FL_I_WILL_FREE_OLD	(1 << 4)
 #define FL_I_FREEING_OLD	(1 << 5)
+#define FL_I_WILL_FREE_U32	(1 << 6)
+#define FL_I_FREEING_U32	(1 << 7)
 
 enum inode_state_flags_t___fl { I_WILL_FREE___t = 128, I_FREEING___t = 256 };
 enum inode_state_flags_enum___fl { I_WILL_FREE___e = 128, I_FREEING___e = 256 };
@@ -208,9 +213,12 @@ static __always_inline bool inode_freeing(struct inode *inode)
 		state = BPF_CORE_READ((struct inode___enum_state *)inode, i_state);
 		bits = bpf_core_enum_value(enum inode_state_flags_t___fl, I_WILL_FREE___t) |
 		       bpf_core_enum_value(enum inode_state_flags_t___fl, I_FREEING___t);
-	} else {
-		/* u32 from 6.12: the low half of the read is the field */
+	} else if (bpf_core_field_size(struct inode___long_state, i_state) == 4) {
+		/* 6.12-6.17: u32, the reordered bits */
 		state = (__u32)BPF_CORE_READ((struct inode___long_state *)inode, i_state);
+		bits = FL_I_WILL_FREE_U32 | FL_I_FREEING_U32;
+	} else {
+		state = BPF_CORE_READ((struct inode___long_state *)inode, i_state);
 		bits = FL_I_WILL_FREE_OLD | FL_I_FREEING_OLD;
 	}
 	return state & bits;

@@ -8,12 +8,17 @@
 # default server and on the single-threaded one; after it, Debian's stress-ng and fio on the
 # mount with the knob at Y: each workload alone in the first of --modes, all of them at once in
 # each of the others. Logs land in /results; the host judges them.
+# Last, the mutation matrix (tests/e2e/mutants): per mode one record of every row's workload
+# with the row's bits in fuse.dax_mutate, on a mount with a 4-range DAX window and create aliases.
 #   run.sh [--duration S] [--modes "fentry kprobe tracepoint"] [--knobs "Y N"]
 #          [--pkg-seconds S] [--no-repro] [--no-packages] [--no-reclaim] [--no-lost-violations]
+#          [--no-mutants] [--no-race]
 duration=8 modes='fentry kprobe tracepoint' knobs='Y N' lostvio=1 reclaim=1 repro=1 pkgs=1
-pkg_seconds=3
+pkg_seconds=3 mutants=1
 while [ $# -gt 0 ]; do
 	case "$1" in
+	--no-mutants) mutants=''; shift ;;
+	--no-race) knobs=''; shift ;;
 	--no-lost-violations) lostvio=''; shift ;;
 	--no-reclaim) reclaim=''; shift ;;
 	--no-repro) repro=''; shift ;;
@@ -48,32 +53,56 @@ e2e_umount() {
 t_repro0=$(uptime_s)
 
 # The hang reproducer: a DAX file read (the inode holds a DAX range), unlinked while open,
-# then closed. The FUSE_RELEASE goes out in the background; its reply drops the inode's last
-# reference inside the server's write(2) to /dev/fuse, and the eviction sends
-# FUSE_REMOVEMAPPING and waits for the answer (tests/fuse-dax-server's header). The default
-# server answers it from another worker; --threads 1 never reads it, and everything on the
-# mount hangs. Whether the reply or the closing shell drops the last reference is a race (the
+# then closed. The FUSE_RELEASE goes out in the background; on a kernel without the fix
+# (kernel-patch/testing/0003; fuse.dax_mutate=0x100 brings the old behaviour back) its reply
+# drops the inode's last reference inside the server's write(2) to /dev/fuse, and the eviction
+# sends FUSE_REMOVEMAPPING and waits for the answer (tests/fuse-dax-server's header). The
+# default server answers it from another worker; --threads 1 never reads it, and everything
+# on the mount hangs. With the fix the release completes in a kernel worker and neither
+# server hangs. Whether the reply or the closing shell drops the last reference is a race (the
 # close drops the dentry's right after queueing the RELEASE): the server is stopped across the
 # close so that the reply always comes last (close sends no FLUSH: FOPEN_NOFLUSH). Then
 # fl_umount (plain umount, falling back to umount -l and SIGKILL to the server, each said) and
 # a real mount of the window again. Results: $R/repro-NAME.txt.
-#   repro NAME [server options]
+# With MUTATE (fuse.dax_mutate bits), the kernel behaves so while the file is closed: 0x100
+# completes the release inside the server's reply, as kernels before the fix did. With RECORD,
+# a `faultline record` of `sleep` runs across the close and is stopped with SIGINT after the
+# `ls`: the I6 violation must be in its log, which must end with a valid trailer
+# ($R/repro-NAME.jsonl, its exit status in $R/repro-NAME.rc).
+#   repro NAME MUTATE RECORD [server options]
 repro() {
-	local name=$1 t0 t1 lsrc=0 urc=0 how json again=0
-	shift
+	local name=$1 mutate=$2 rec=$3 t0 t1 lsrc=0 urc=0 how json again=0 fr='' i=0
+	shift 3
 	fl_mount /tmp/backing /mnt/fdax "$@" || { echo "mount=failed" >"$R/repro-$name.txt"; return 0; }
 	truncate -s 65536 /mnt/fdax/u
 	# `command`: a failed redirection must not end the whole guest
 	command exec 3</mnt/fdax/u || fl_log "repro $name: cannot open /mnt/fdax/u"
 	cat /mnt/fdax/u >/dev/null
 	rm /mnt/fdax/u
+	if [ "$rec" = 1 ]; then
+		faultline record -q --fuse-only -o "$R/repro-$name.jsonl" -- sleep 3600 \
+			2>"$R/repro-$name.err" &
+		fr=$!
+		# attached once the header is written
+		while ! [ -s "$R/repro-$name.jsonl" ] && [ $i -lt 600 ] && kill -0 $fr 2>/dev/null; do
+			i=$((i + 1))
+			usleep 100000
+		done
+	fi
+	echo $((mutate)) >/sys/module/fuse/parameters/dax_mutate
 	kill -STOP "$FL_SERVER_PID"
 	exec 3<&-
 	kill -CONT "$FL_SERVER_PID"
 	t0=$(uptime_s)
 	timeout 3 ls /mnt/fdax >/dev/null 2>&1 || lsrc=$?
 	t1=$(uptime_s)
+	echo 0 >/sys/module/fuse/parameters/dax_mutate
 	fl_log "repro $name: ls exit $lsrc after $t0..$t1 s"
+	if [ -n "$fr" ]; then
+		kill -INT $fr
+		wait $fr
+		echo $? >"$R/repro-$name.rc"
+	fi
 	fl_umount /mnt/fdax 5 || urc=$?
 	how=$FL_UMOUNT_HOW json=$FL_SERVER_JSON
 	fl_log "repro $name: unmount $how (exit $urc), server: ${json:-no summary} $(head -c 200 /tmp/server.err)"
@@ -99,8 +128,9 @@ if [ -n "$repro" ]; then
 	fl_set_knob Y || exit 1
 	# shellcheck disable=SC2034
 	FL_KNOB=Y
-	repro fixed
-	repro threads1 --threads 1
+	repro fixed 0 0
+	repro threads1 0 0 --threads 1
+	repro threads1-inline 0x100 1 --threads 1
 	dmesg | grep -E 'fuse|removemapping|Busy inodes' >"$R/repro-dmesg.txt"
 fi
 echo "$(uptime_s) $t_repro0" >"$R/repro-seconds"
@@ -124,18 +154,17 @@ for knob in $knobs; do
 		e2e_umount "$knob-$m" || exit 1
 	done
 done
-# I4: a file nearly as large as the 256 MiB DAX window makes the kernel reclaim ranges from
-# the inode while it is faulted; reclaim must hold the lock exclusive (the knob leaves it on)
+# I4: with a window of 4 ranges (fuse-dax-server --dax-ranges 4), faults and reads of a 16 MiB
+# file make the kernel reclaim ranges, inline (reads) and in the background worker (faults
+# waiting for a free range); reclaim must hold the lock exclusive and break the range's layout
 if [ -n "$reclaim" ]; then
 	fl_set_knob Y || exit 1
-	fl_mount /tmp/backing /mnt/fdax || exit 1
-	faultline record -q --mode fentry --fuse-only --dax-only -o "$R/e2e-reclaim.jsonl" -- \
-		dax-race-workload --file /mnt/fdax/big --size 251658240 --faulters 3 --shrinkers 1 \
-		--ops punch --duration "$duration" >"$R/e2e-reclaim-workload.json" 2>"$R/e2e-reclaim.err"
+	echo "reclaim 0x000 reclaim - - -" >/tmp/reclaim.table
+	: >/tmp/reclaim.phases
+	faultline record -q --fuse-only --dax-only -o "$R/e2e-reclaim.jsonl" -- \
+		sh /lib/fl-mutants.sh /mnt/fdax /tmp/reclaim.table /tmp/reclaim.phases e2e \
+		>"$R/e2e-reclaim-workload.out" 2>"$R/e2e-reclaim.err"
 	echo $? >"$R/e2e-reclaim.rc"
-	rm -f /mnt/fdax/big
-	e2e_umount reclaim || exit 1
-	echo "$FL_SERVER_JSON" >"$R/e2e-reclaim-server.json"
 fi
 
 # lost violation records are counted, never silent: a one-page violation ring, and the
@@ -215,5 +244,29 @@ if [ -n "$pkgs" ]; then
 	fi
 	echo "$(uptime_s) $t_pkg0" >"$R/pkg-seconds"
 fi
-dmesg | grep -E "WARNING|BUG|dax_fault_serialize" >"$R/dmesg-warnings" || true
+# The mutation matrix: every row of tests/e2e/mutants under one record per mode, its
+# violations told apart by time ($R/mut-MODE.phases). In the function-hook modes the faults are
+# named by their FUSE entry points (--fault-names).
+if [ -n "$mutants" ]; then
+	fl_set_knob Y || exit 1
+	t_mut0=$(uptime_s)
+	for m in $modes; do
+		names=''
+		[ "$m" != tracepoint ] && names=--fault-names
+		fl_log "record --mode $m $names: the mutation matrix"
+		: >"$R/mut-$m.phases"
+		# shellcheck disable=SC2086
+		faultline record -q --mode "$m" $names --fuse-only --dax-only -o "$R/mut-$m.jsonl" -- \
+			sh /lib/fl-mutants.sh /mnt/fdax /lib/fl-mutants.table "$R/mut-$m.phases" "mut-$m" \
+			>"$R/mut-$m.out" 2>"$R/mut-$m.err"
+		echo $? >"$R/mut-$m.rc"
+		echo 0 >/sys/module/fuse/parameters/dax_mutate
+		# a row that left its mount behind (the script stopped early)
+		if grep -q ' /mnt/fdax fuse' /proc/mounts; then
+			e2e_umount "mut-$m-left" || exit 1
+		fi
+	done
+	echo "$(uptime_s) $t_mut0" >"$R/mut-seconds"
+fi
+dmesg | grep -E "WARNING|BUG|dax_fault_serialize|dax_mutate" >"$R/dmesg-warnings" || true
 exit 0

@@ -3,7 +3,8 @@
  * fuse-dax-server: a FUSE server for faultline's test kernel that serves files of a backing
  * directory through a DAX window on a pmem device.
  *
- *   fuse-dax-server [--daxdev /dev/pmem0] [--options OPTS] [--debug] BACKING_DIR MOUNTPOINT
+ *   fuse-dax-server [--daxdev /dev/pmem0] [--options OPTS] [--threads N] [--dax-ranges N]
+ *                   [--create-alias] [--debug] BACKING_DIR MOUNTPOINT
  *
  * It opens /dev/fuse, mounts MOUNTPOINT itself (with "daxdev=PATH,dax=always" when --daxdev is
  * given; that option comes from kernel-patch/testing/0001) and serves requests in the foreground
@@ -50,6 +51,17 @@
  * (SIGINT, SIGTERM) or for a worker to see the connection end, then writes the window back
  * under the mutex and exits. --threads 1 is the old single-threaded server: one worker, no
  * growth, so the reply above hangs it (the mutant that tests/e2e reproduces the hang with).
+ *
+ * A tiny window. --dax-ranges N mounts with the test kernel's daxranges=N: the connection
+ * uses N 2 MiB ranges of the device, so that a workload touching more than N ranges makes
+ * the kernel take ranges back from files (DAX range reclaim: inline, in the faulting task,
+ * and in the background worker) with ordinary file sizes.
+ *
+ * Create aliases. The server decides what FUSE_CREATE returns. With --create-alias, a CREATE
+ * of NAME.alias opens NAME (with the create's flags, O_TRUNC included) and answers with NAME's
+ * node: the kernel then gets, for a name it believed new, an inode it may already have cached
+ * and mapped (as it would from a hard link made behind its back, or another client's file on
+ * a shared directory), and its O_TRUNC empties a file that other tasks are faulting.
  *
  * Files of the backing directory are reached through O_PATH descriptors (one per node, like
  * libfuse's passthrough_ll) and reopened through /proc/self/fd, so /proc must be mounted.
@@ -102,8 +114,12 @@ static pthread_mutex_t state_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static struct {
 	uint64_t requests, errors, setupmapping, removemapping, mapped_in_bytes,
-		written_back_bytes, window_updates, read, write, setattr, fallocate, open_trunc;
+		written_back_bytes, window_updates, read, write, setattr, fallocate, open_trunc,
+		create_alias;
 } st;
+
+/* --create-alias: FUSE_CREATE of NAME.alias answers with NAME (see create_target()) */
+static bool create_alias;
 
 /* A worker: its request buffer and the reply handle() left for it to write unlocked. */
 struct worker {
@@ -690,6 +706,24 @@ static void free_dirh(uint64_t fh)
 
 /* ---- requests ---- */
 
+/*
+ * --create-alias: the name a FUSE_CREATE of @name opens. NAME.alias is served as NAME, an
+ * existing file of the same directory: the reply names NAME's inode, which the kernel may
+ * already have cached and mapped, as a server may answer when the name it is asked to create
+ * is another name of an existing file (a hard link made behind the client's back, another
+ * client's file on a shared directory). Returns @name itself, or @buf holding NAME.
+ */
+static const char *create_target(const char *name, char buf[NAME_MAX + 1])
+{
+	size_t len = strlen(name);
+
+	if (!create_alias || len <= 6 || len > NAME_MAX || strcmp(name + len - 6, ".alias"))
+		return name;
+	memcpy(buf, name, len - 6);
+	buf[len - 6] = '\0';
+	return buf;
+}
+
 static int open_flags(uint32_t flags)
 {
 	/* O_APPEND would make pwrite() ignore the kernel's offsets. */
@@ -917,6 +951,9 @@ static void handle(const char *req, size_t len)
 			struct fuse_entry_out e;
 			struct fuse_open_out o;
 		} out;
+		char target[NAME_MAX + 1];
+		struct stat os;
+		bool existed;
 		int fd;
 
 		memset(&out, 0, sizeof(out));
@@ -924,6 +961,8 @@ static void handle(const char *req, size_t len)
 			err = -ESTALE;
 			break;
 		}
+		name = create_target(name, target);
+		existed = !fstatat(n->fd, name, &os, AT_SYMLINK_NOFOLLOW) && S_ISREG(os.st_mode);
 		fd = openat(n->fd, name, open_flags(in->flags) | O_CREAT, in->mode & ~in->umask);
 		if (fd < 0) {
 			err = -errno;
@@ -934,6 +973,13 @@ static void handle(const char *req, size_t len)
 			close(fd);
 			break;
 		}
+		/* O_CREAT|O_TRUNC of a file that exists (a race, or an alias) empties it */
+		if (existed && (in->flags & O_TRUNC)) {
+			st.open_trunc++;
+			window_resized(out.e.nodeid, (uint64_t)os.st_size, 0);
+		}
+		if (name == target)
+			st.create_alias++;
 		out.o.fh = (uint64_t)fd;
 		out.o.open_flags = FOPEN_NOFLUSH;
 		reply(h->unique, 0, &out, sizeof(out));
@@ -1213,13 +1259,19 @@ static int check_daxdev(const char *dev)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: " PROG " [--daxdev DEV] [--options OPTS] [--threads N] [--debug] BACKING_DIR MOUNTPOINT\n"
+	fprintf(f, "usage: " PROG " [--daxdev DEV] [--options OPTS] [--threads N] [--dax-ranges N]\n"
+		"       [--create-alias] [--debug] BACKING_DIR MOUNTPOINT\n"
 		"       " PROG " --check-daxdev DEV\n"
 		"  -x, --daxdev DEV  use block device DEV (e.g. /dev/pmem0) as DAX window (dax=always)\n"
 		"  -o, --options O   append O to the mount options (e.g. dax=never, to test them)\n"
 		"  -t, --threads N   start N worker threads (default 2; the pool grows when all are\n"
 		"                    busy, up to %u); 1: single-threaded, as before (can hang, see the\n"
 		"                    source's header)\n"
+		"  -r, --dax-ranges N  use only N 2 MiB ranges of the window (mount option\n"
+		"                    daxranges=N of the test kernel): DAX range reclaim then runs under\n"
+		"                    ordinary workloads\n"
+		"  -a, --create-alias  answer FUSE_CREATE of NAME.alias with the existing file NAME\n"
+		"                    (its inode, which the kernel may have mapped; O_TRUNC empties it)\n"
 		"  -c, --check-daxdev DEV  exit 0 if DEV can be opened exclusively (no mount holds it)\n"
 		"  -d, --debug       log every request to stderr\n"
 		"  -h, --help        this text\n"
@@ -1233,6 +1285,8 @@ int main(int argc, char **argv)
 		{ "daxdev", required_argument, NULL, 'x' },
 		{ "options", required_argument, NULL, 'o' },
 		{ "threads", required_argument, NULL, 't' },
+		{ "dax-ranges", required_argument, NULL, 'r' },
+		{ "create-alias", no_argument, NULL, 'a' },
 		{ "check-daxdev", required_argument, NULL, 'c' },
 		{ "debug", no_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
@@ -1240,14 +1294,14 @@ int main(int argc, char **argv)
 	};
 	const char *daxdev = NULL, *extra = NULL, *backing, *mnt;
 	char mopts[PATH_MAX + 256];
-	unsigned long threads = 2;
+	unsigned long threads = 2, ranges = 0;
 	sigset_t sigs;
 	struct stat s;
 	char *end;
 	int c, rootfd, sig, ret;
 
 	opterr = 0;	/* one line of our own instead of getopt's */
-	while ((c = getopt_long(argc, argv, "x:o:t:c:dh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "x:o:t:r:ac:dh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'x':
 			daxdev = optarg;
@@ -1262,6 +1316,17 @@ int main(int argc, char **argv)
 				fprintf(stderr, PROG ": --threads wants a number from 1 to 1024\n");
 				return 2;
 			}
+			break;
+		case 'r':
+			errno = 0;
+			ranges = strtoul(optarg, &end, 10);
+			if (errno || *end || !*optarg || ranges < 1 || ranges > 1u << 20) {
+				fprintf(stderr, PROG ": --dax-ranges wants a number from 1 to 1048576\n");
+				return 2;
+			}
+			break;
+		case 'a':
+			create_alias = true;
 			break;
 		case 'c':
 			return check_daxdev(optarg);
@@ -1283,6 +1348,10 @@ int main(int argc, char **argv)
 	}
 	backing = argv[optind];
 	mnt = argv[optind + 1];
+	if (ranges && !daxdev) {
+		fprintf(stderr, PROG ": --dax-ranges needs --daxdev\n");
+		return 2;
+	}
 	if (daxdev && strchr(daxdev, ',')) {
 		fprintf(stderr, PROG ": --daxdev must not contain ','\n");
 		return 2;
@@ -1313,6 +1382,9 @@ int main(int argc, char **argv)
 		 "fd=%d,rootmode=%o,user_id=%u,group_id=%u,allow_other,default_permissions%s%s%s%s",
 		 fuse_fd, S_IFDIR, getuid(), getgid(), daxdev ? ",dax=always,daxdev=" : "",
 		 daxdev ? daxdev : "", extra ? "," : "", extra ? extra : "");
+	if (ranges)
+		snprintf(mopts + strlen(mopts), sizeof(mopts) - strlen(mopts), ",daxranges=%lu",
+			 ranges);
 	if (mount(PROG, mnt, "fuse." PROG, MS_NOSUID | MS_NODEV, mopts))
 		die("mount %s (%s): %s", mnt, mopts, strerror(errno));
 	dbg("mounted %s on %s with %s, %lu worker(s), up to %u", backing, mnt, mopts, threads,
@@ -1348,10 +1420,11 @@ int main(int argc, char **argv)
 	       ",\"removemapping\":%" PRIu64 ",\"mapped_in_bytes\":%" PRIu64
 	       ",\"written_back_bytes\":%" PRIu64 ",\"window_updates\":%" PRIu64
 	       ",\"read\":%" PRIu64 ",\"write\":%" PRIu64 ",\"setattr_size\":%" PRIu64
-	       ",\"fallocate\":%" PRIu64 ",\"open_trunc\":%" PRIu64 ",\"threads\":%u,\"dax\":%s}\n",
+	       ",\"fallocate\":%" PRIu64 ",\"open_trunc\":%" PRIu64
+	       ",\"create_alias\":%" PRIu64 ",\"threads\":%u,\"dax\":%s}\n",
 	       st.requests, st.errors, st.setupmapping, st.removemapping, st.mapped_in_bytes,
 	       st.written_back_bytes, st.window_updates, st.read, st.write, st.setattr,
-	       st.fallocate, st.open_trunc, peak_workers, dax_fd >= 0 ? "true" : "false");
+	       st.fallocate, st.open_trunc, st.create_alias, peak_workers, dax_fd >= 0 ? "true" : "false");
 	fflush(stdout);
 	/* exit() ends the workers still waiting in read() (or in a reply that cannot finish) */
 	exit(ret);
