@@ -80,8 +80,9 @@ repro() {
 	cat /mnt/fdax/u >/dev/null
 	rm /mnt/fdax/u
 	if [ "$rec" = 1 ]; then
+		# not holding the file open: 3<&-
 		faultline record -q --fuse-only -o "$R/repro-$name.jsonl" -- sleep 3600 \
-			2>"$R/repro-$name.err" &
+			2>"$R/repro-$name.err" 3<&- &
 		fr=$!
 		# attached once the header is written
 		while ! [ -s "$R/repro-$name.jsonl" ] && [ $i -lt 600 ] && kill -0 $fr 2>/dev/null; do
@@ -90,7 +91,7 @@ repro() {
 		done
 	fi
 	echo $((mutate)) >/sys/module/fuse/parameters/dax_mutate
-	kill -STOP "$FL_SERVER_PID"
+	fl_stop_server
 	exec 3<&-
 	kill -CONT "$FL_SERVER_PID"
 	t0=$(uptime_s)

@@ -70,7 +70,7 @@ w_release() {
 		command exec 3<"$1/u$i" || return 1
 		cat "$1/u$i" >/dev/null
 		rm "$1/u$i"
-		kill -STOP "$FL_SERVER_PID"
+		fl_stop_server
 		exec 3<&-
 		kill -CONT "$FL_SERVER_PID"
 		usleep 200000

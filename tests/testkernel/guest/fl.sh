@@ -58,6 +58,22 @@ fl_wait_gone() {
 	done
 }
 
+# fl_stop_server: stop the server (SIGSTOP) and return once every thread of it is stopped:
+# kill(2) only queues the signal, and a worker still running could answer one more request
+fl_stop_server() {
+	local t n=0
+	kill -STOP "$FL_SERVER_PID" || return 1
+	while [ $n -lt 500 ]; do
+		for t in /proc/"$FL_SERVER_PID"/task/*/stat; do
+			# the state follows "(comm) "
+			case $(sed 's/.*) //' "$t" 2>/dev/null) in T* | t*) ;; *) n=$((n + 1)); usleep 10000; continue 2 ;; esac
+		done
+		return 0
+	done
+	fl_log "server $FL_SERVER_PID did not stop"
+	return 1
+}
+
 # fl_window_free [SECONDS]: 0 when /dev/pmem0 can be claimed by a mount again (no connection
 # holds it), waiting up to SECONDS (default 10) for a connection that is going away
 fl_window_free() {
