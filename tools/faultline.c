@@ -2,9 +2,11 @@
 /*
  * faultline: prove that DAX faults are serialized against truncation.
  * A table of subcommands, each a do_* function and its usage (bpftool style):
- * help, the unknown-command message and `faultline help COMMAND` come from it.
+ * help, the unknown-command message and `faultline help COMMAND` come from it,
+ * and as in bpftool any unambiguous prefix names a command (`faultline rep`).
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,12 +43,36 @@ static void usage(FILE *f)
 		" faultline(8) for the rest.\n", fl_prog, fl_prog);
 }
 
-static const struct cmd *find(const char *name)
+/*
+ * The command @name names: its whole name, or as bpftool takes them any
+ * prefix that only one command has ("rep" is report). NULL when none does,
+ * or when several do; then *@ambiguous is set and @list names them.
+ */
+static const struct cmd *find(const char *name, bool *ambiguous, char *list, size_t len)
 {
-	for (size_t i = 0; i < NCMDS; i++)
+	const struct cmd *hit = NULL;
+	size_t n = strlen(name), used = 0, matches = 0;
+
+	*ambiguous = false;
+	list[0] = 0;
+	if (!n)
+		return NULL;
+	for (size_t i = 0; i < NCMDS; i++) {
 		if (!strcmp(name, cmds[i].name))
 			return &cmds[i];
-	return NULL;
+		if (strncmp(name, cmds[i].name, n))
+			continue;
+		matches++;
+		hit = &cmds[i];
+		if (used < len)
+			used += snprintf(list + used, len - used, "%s%s", used ? ", " : "",
+					 cmds[i].name);
+	}
+	if (matches > 1) {
+		*ambiguous = true;
+		return NULL;
+	}
+	return hit;
 }
 
 /* "probe, record, ..." from the table */
@@ -63,12 +89,17 @@ static int do_help(int argc, char **argv)
 {
 	const struct cmd *c;
 	char list[128];
+	bool ambiguous;
 
 	if (argc < 2) {
 		usage(stdout);
 		return FL_EXIT_OK;
 	}
-	c = find(argv[1]);
+	c = find(argv[1], &ambiguous, list, sizeof(list));
+	if (ambiguous) {
+		fl_err("help: ambiguous command '%s' (could be: %s)", argv[1], list);
+		return FL_EXIT_ERROR;
+	}
 	if (!c || !c->usage) {
 		names(list, sizeof(list));
 		fl_err("help: unknown command '%s' (commands: %s)", argv[1], list);
@@ -111,6 +142,7 @@ int main(int argc, char **argv)
 	};
 	const struct cmd *c;
 	char list[128];
+	bool ambiguous;
 	int opt, code;
 
 	libbpf_set_print(fl_libbpf_print);
@@ -130,9 +162,15 @@ int main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	optind = 0;	/* let the command's getopt_long start afresh */
-	c = find(argv[0]);
-	if (c)
+	c = find(argv[0], &ambiguous, list, sizeof(list));
+	if (c) {
+		argv[0] = (char *)c->name;	/* messages name the command, not the prefix */
 		return close_stdout(c->fn(argc, argv));
+	}
+	if (ambiguous) {
+		fl_err("ambiguous command '%s' (could be: %s)", argv[0], list);
+		return FL_EXIT_ERROR;
+	}
 	names(list, sizeof(list));
 	fl_err("unknown command '%s' (commands: %s)", argv[0], list);
 	return FL_EXIT_ERROR;
