@@ -9,6 +9,8 @@
 #include "hooks.h"
 #include "log.h"
 #include "names.h"
+#include "outfile.h"
+#include "perfetto.h"
 #include "text.h"
 #include "title.h"
 
@@ -329,7 +331,72 @@ static void report_one(const struct fl_log *log)
 
 void report_usage(FILE *f)
 {
-	fprintf(f, "usage: %s report [-j] [--title GLOB] [--unverified] FILE...\n", fl_prog);
+	fprintf(f, "usage: %s report [-j] [--title GLOB] [--unverified] [--perfetto OUT] FILE...\n",
+		fl_prog);
+}
+
+/*
+ * --perfetto OUT: every log read and verified first (a log the gate would
+ * refuse is refused here, exit 2), OUT never one of them nor a log (outfile.h),
+ * then the trace written to a temporary that replaces OUT once whole.
+ */
+static int report_perfetto(const char *out, char **paths, int n, bool unverified_ok)
+{
+	struct fl_log *logs = calloc((size_t)n, sizeof(*logs));
+	char err[1024], esc[FL_ESCAPED_MAX(sizeof(err))];
+	int ret = FL_EXIT_ERROR, read = 0;
+	struct fl_out o;
+
+	if (!logs) {
+		fl_err("report: out of memory");
+		return FL_EXIT_ERROR;
+	}
+	for (int i = 0; i < n; i++) {
+		if (fl_out_same(out, paths[i])) {
+			fl_err("report: --perfetto %s is the log %s; refusing to overwrite an input",
+			       FL_ESC(out, esc), paths[i]);
+			goto done;
+		}
+	}
+	if (fl_out_check(out, err, sizeof(err))) {
+		fl_err("report: --perfetto %s", FL_ESC(err, esc));
+		goto done;
+	}
+	for (; read < n; read++) {
+		struct fl_log *log = &logs[read];
+
+		if (fl_log_read(paths[read], log)) {
+			fl_log_error_line(log, err, sizeof(err));
+			fl_err("%s", FL_ESC(err, esc));
+			read++;
+			goto done;
+		}
+		if (!log->verified && !unverified_ok) {
+			fl_err("%s: UNVERIFIED: %s (--unverified accepts it)", FL_ESC(log->path, esc),
+			       log->unverified);
+			read++;
+			goto done;
+		}
+	}
+	if (!fl_out_open(&o, out, err, sizeof(err))) {
+		fl_err("report: --perfetto %s", FL_ESC(err, esc));
+		goto done;
+	}
+	if (fl_perfetto_write(o.f, logs, (size_t)n, err, sizeof(err))) {
+		fl_out_abort(&o);
+		fl_err("report: --perfetto %s: %s", FL_ESC(out, esc), err);
+		goto done;
+	}
+	if (fl_out_commit(&o, err, sizeof(err))) {
+		fl_err("report: --perfetto %s", FL_ESC(err, esc));
+		goto done;
+	}
+	ret = FL_EXIT_OK;
+done:
+	for (int i = 0; i < read; i++)
+		fl_log_free(&logs[i]);
+	free(logs);
+	return ret;
 }
 
 int do_report(int argc, char **argv)
@@ -337,8 +404,10 @@ int do_report(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "title", required_argument, NULL, 'T' },
 		{ "unverified", no_argument, NULL, 'U' },
+		{ "perfetto", required_argument, NULL, 'P' },
 		{}
 	};
+	const char *perfetto = NULL;
 	static const struct fl_cmd_opts opts = { .longopts = longopts, .usage = report_usage };
 	int opt, code, ret = FL_EXIT_OK;
 	bool unverified_ok = false;
@@ -350,11 +419,15 @@ int do_report(int argc, char **argv)
 			title_glob = optarg;
 		if (opt == 'U')
 			unverified_ok = true;
+		if (opt == 'P')
+			perfetto = optarg;
 	}
 	if (optind >= argc) {
 		fl_err("report: no log given");
 		return FL_EXIT_ERROR;
 	}
+	if (perfetto)
+		return report_perfetto(perfetto, argv + optind, argc - optind, unverified_ok);
 	for (int i = optind; i < argc; i++) {
 		struct fl_log log;
 		char line[1024];
