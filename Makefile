@@ -5,7 +5,9 @@
 #   make run-host   the same workload on this machine's own kernel
 #   make install    PREFIX=/usr/local DESTDIR=   (binary, man page, bash completion, systemd unit)
 #   make deb        the Debian package, in $(BUILD)/deb (mk/deb.mk)
-# Feature fragments live in mk/*.mk and add their tests to CHECK_TARGETS.
+# Feature fragments live in mk/*.mk and add their tests to a tier: CHECK_FAST (no root, no
+# network, no guest: seconds to a few minutes), CHECK_ROOT (this machine's kernel, the package)
+# or CHECK_VM (QEMU guests, test kernels, kernel sources).
 
 VERSION   := 0.1.0
 BUILD     ?= build
@@ -47,7 +49,9 @@ endif
 .DELETE_ON_ERROR:
 .PHONY: all check install clean run
 
-CHECK_TARGETS :=
+CHECK_FAST :=
+CHECK_ROOT :=
+CHECK_VM :=
 
 $(BUILD):
 	@mkdir -p $@
@@ -76,8 +80,12 @@ include $(filter-out $(MK_FIRST),$(sort $(wildcard mk/*.mk)))
 
 all: $(ALL_TARGETS)
 
-# Both entry points install what a fresh Debian machine lacks first.
-.PHONY: deps check-all
+# The tiers, and their union in that order. make check (the README's test command) and make
+# run install what a fresh Debian machine lacks first; so do check-root and check-vm, each the
+# packages its tier needs. check-fast installs nothing and needs neither root nor the network:
+# the build's own packages (debian/control's Build-Depends) are enough, and debian/rules runs it.
+CHECK_TARGETS = $(CHECK_FAST) $(CHECK_ROOT) $(CHECK_VM)
+.PHONY: deps check-all check-fast check-root check-vm check-root-all check-vm-all
 deps:
 	scripts/install-deps all
 
@@ -86,6 +94,24 @@ check: deps
 
 check-all: $(CHECK_TARGETS)
 	@echo "make check: all tests passed"
+
+check-fast: $(CHECK_FAST)
+	@echo "make check-fast: all tests passed"
+
+check-root:
+	scripts/install-deps deb
+	$(MAKE) check-root-all
+
+check-root-all: $(CHECK_ROOT)
+	@echo "make check-root: all tests passed"
+
+check-vm:
+	scripts/install-deps vm
+	scripts/install-deps kernel
+	$(MAKE) check-vm-all
+
+check-vm-all: $(CHECK_VM)
+	@echo "make check-vm: all tests passed"
 
 # The main job on a built-in default: faultline catching the race the seed patch fixes, in
 # our FUSE DAX test kernel under QEMU (scripts/run-demo). make run-host: this machine only.

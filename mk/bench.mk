@@ -29,4 +29,4 @@ bench: all $(BUILD)/faultline-static testkernel-tools $(TEST_PROGS_BENCH)
 check-bench-smoke: all $(BUILD)/faultline-static testkernel-tools $(TEST_PROGS_BENCH)
 	FL_CACHE='$(FL_CACHE)' BUILD='$(abspath $(BUILD))' tests/bench/run-bench --smoke
 
-CHECK_TARGETS += check-bench-smoke
+CHECK_VM += check-bench-smoke

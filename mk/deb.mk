@@ -40,4 +40,4 @@ deb-build:
 check-deb: deb
 	tests/deb/check-deb $(DEB_DIR)/faultline_$$(dpkg-parsechangelog -S Version)_$$(dpkg --print-architecture).deb
 
-CHECK_TARGETS += check-deb
+CHECK_ROOT += check-deb

@@ -34,4 +34,4 @@ check-e2e-5.10: $(BUILD)/faultline $(BUILD)/faultline-static testkernel-tools
 e2e: testkernel-patches testkernel-smoke testkernel-patches-5.10 testkernel-smoke-5.10 \
 	check-e2e check-e2e-5.10
 
-CHECK_TARGETS += check-e2e check-e2e-5.10
+CHECK_VM += check-e2e check-e2e-5.10

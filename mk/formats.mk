@@ -18,4 +18,4 @@ check-ktap:
 check-perfetto: $(BUILD)/faultline-san
 	tests/perfetto/run-tests $(BUILD)/faultline-san
 
-CHECK_TARGETS += check-kcidb check-ktap check-perfetto
+CHECK_FAST += check-kcidb check-ktap check-perfetto

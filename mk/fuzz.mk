@@ -78,4 +78,4 @@ fuzz-long: $(FUZZ_BIN) fuzz-corpus
 	echo "fuzz_log: $$(grep -h '^stat::number_of_executed_units' $(FUZZ_DIR)/fuzz-long.log | \
 		awk '{ n += $$2 } END { print n }') executions in $$(( $$(date +%s) - start )) s"
 
-CHECK_TARGETS += check-fuzz
+CHECK_FAST += check-fuzz

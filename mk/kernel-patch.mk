@@ -4,7 +4,7 @@
 # Needs root on Debian 12 (installs packages, fetches Debian's kernel sources into FL_CACHE).
 
 .PHONY: check-kernel-patch
-CHECK_TARGETS += check-kernel-patch
+CHECK_VM += check-kernel-patch
 
 check-kernel-patch:
 	FL_CACHE='$(FL_CACHE)' bash tests/kernel-patch/test-kernel-patch.sh

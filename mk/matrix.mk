@@ -28,4 +28,4 @@ vmtest-newest: $(MATRIX_DEPS)
 	FL_CACHE='$(FL_CACHE)' BUILD='$(abspath $(BUILD))' tests/matrix/run-matrix \
 		--series "$$series" --jobs $(MATRIX_JOBS) $(MATRIX_ARGS)
 
-CHECK_TARGETS += vmtest
+CHECK_VM += vmtest

@@ -15,4 +15,4 @@ check-prop: $(BUILD)/faultline-san
 		tests/cli/fixtures/clean.jsonl tests/cli/fixtures/violations.jsonl \
 		tests/cli/fixtures/lost.jsonl tests/prop/fixtures/*.jsonl
 
-CHECK_TARGETS += check-prop
+CHECK_FAST += check-prop

@@ -11,4 +11,4 @@ check-reliability: $(BUILD)/faultline $(BUILD)/faultline-static $(TEST_PROGS) te
 soak: $(BUILD)/faultline $(BUILD)/faultline-static testkernel-tools
 	FL_CACHE='$(FL_CACHE)' BUILD='$(abspath $(BUILD))' tests/reliability/run-soak --minutes $(SOAK_MINUTES) $(SOAK_ARGS)
 
-CHECK_TARGETS += check-reliability
+CHECK_VM += check-reliability

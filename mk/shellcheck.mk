@@ -14,4 +14,4 @@ check-shellcheck:
 	shellcheck -x -S warning -s bash contrib/bash-completion/faultline
 	@echo "check-shellcheck: $(words $(SHELL_SCRIPTS)) scripts and the bash completion"
 
-CHECK_TARGETS += check-shellcheck
+CHECK_FAST += check-shellcheck

@@ -68,7 +68,7 @@ testkernel-smoke-5.10: $(TK_TOOLS)
 # machine; the second and third variant about 20 s each) and boots them for about 3.5 min.
 # TESTKERNEL_CHECK=0 leaves the builds and boots out of `make check` (they stay in `make e2e`).
 TESTKERNEL_CHECK ?= 1
-CHECK_TARGETS += testkernel-tools testkernel-patches testkernel-patches-5.10
+CHECK_VM += testkernel-tools testkernel-patches testkernel-patches-5.10
 ifeq ($(TESTKERNEL_CHECK),1)
-CHECK_TARGETS += testkernel-smoke testkernel-smoke-5.10
+CHECK_VM += testkernel-smoke testkernel-smoke-5.10
 endif

@@ -51,4 +51,5 @@ check-live: $(BUILD)/faultline $(BUILD)/faultline-san $(TEST_PROGS) $(TEST_BIN)/
 	$(TEST_BIN)/test_bpf_maps
 	tests/live/run-live-tests $(BUILD)
 
-CHECK_TARGETS += check-unit check-cli check-live
+CHECK_FAST += check-unit check-cli
+CHECK_ROOT += check-live

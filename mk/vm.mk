@@ -15,4 +15,4 @@ vm-selftest:
 vm-kernels:
 	@for s in $(VM_SERIES); do FL_CACHE='$(FL_CACHE)' tests/vm/guest-kernel $$s || exit 1; done
 
-CHECK_TARGETS += vm-selftest
+CHECK_VM += vm-selftest
