@@ -11,9 +11,9 @@
 
 FUZZ_DIR    := $(BUILD)/fuzz
 FUZZ_BIN    := $(FUZZ_DIR)/fuzz_log
-FUZZ_SRCS   := tests/fuzz/fuzz_log.c tools/logread.c tools/names.c tools/title.c
+FUZZ_SRCS   := tests/fuzz/fuzz_log.c tools/logread.c tools/names.c tools/title.c tools/text.c
 FUZZ_CFLAGS  = -g -O1 -fsanitize=fuzzer $(SAN_FLAGS) $(WARNFLAGS) -std=gnu11 -D_GNU_SOURCE \
-	       -Iinclude -Itools $(shell pkg-config --cflags jansson libbpf 2>/dev/null)
+	       -Iinclude -Itools $(shell pkg-config --cflags jansson 2>/dev/null)
 FUZZ_LIBS   := $(shell pkg-config --libs jansson nettle 2>/dev/null || echo -ljansson -lnettle)
 FUZZ_TIME   ?= 60
 FUZZ_RUNS   ?= 10000000
@@ -29,7 +29,7 @@ FUZZ_ENV    := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 
 fuzz-build: $(FUZZ_BIN)
 
-$(FUZZ_BIN): $(FUZZ_SRCS) tools/log.h tools/names.h tools/title.h $(ABI_HDRS) mk/fuzz.mk
+$(FUZZ_BIN): $(FUZZ_SRCS) tools/log.h tools/names.h tools/title.h tools/text.h $(ABI_HDRS) mk/fuzz.mk
 	@mkdir -p $(@D)
 	$(CLANG) $(FUZZ_CFLAGS) $(FUZZ_SRCS) -o $@ $(FUZZ_LIBS)
 

@@ -11,18 +11,13 @@
 #include <sys/mount.h>
 #include <unistd.h>
 #include "cli.h"
-#include "log.h"
+#include "text.h"
 #include "names.h"
 
 const char *fl_prog = "faultline";
 bool fl_json;
 bool fl_verbose;
 const char *fl_btf_path;
-
-int fl_libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	return fl_verbose ? vfprintf(stderr, fmt, ap) : 0;
-}
 
 /* One message, in text or (under -j) as {"@key": "..."}. */
 static void say(const char *key, const char *fmt, va_list ap)

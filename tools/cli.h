@@ -6,8 +6,8 @@
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
-#include <bpf/libbpf.h>
 #include "faultline/abi.h"
 
 /* Exit codes, documented in faultline(8). */
@@ -21,9 +21,6 @@ extern const char *fl_prog;	/* "faultline" */
 extern bool fl_json;		/* -j */
 extern bool fl_verbose;		/* -v: libbpf's log on stderr */
 extern const char *fl_btf_path;	/* --btf FILE */
-
-/* libbpf print callback: silent unless -v. */
-int fl_libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap);
 
 /*
  * Messages, one line each on stderr: "faultline: <message>". Under -j errors

@@ -11,9 +11,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <bpf/libbpf.h>
 #include "cli.h"
 
 static int do_help(int argc, char **argv);
+
+/* libbpf's messages: on stderr under -v, else none (the commands say what failed). */
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	(void)level;
+	return fl_verbose ? vfprintf(stderr, fmt, ap) : 0;
+}
 
 static const struct cmd {
 	const char *name;
@@ -145,7 +153,7 @@ int main(int argc, char **argv)
 	bool ambiguous;
 	int opt, code;
 
-	libbpf_set_print(fl_libbpf_print);
+	libbpf_set_print(libbpf_print);
 	/* global options stop at the command; each command parses its own */
 	while ((opt = fl_next_opt(argc, argv, &global, &code)) != -1) {
 		if (opt == FL_OPT_EXIT)

@@ -15,7 +15,6 @@
 #include <string.h>
 #include "cli.h"
 #include "gate.h"
-#include "hooks.h"
 #include "names.h"
 #include "outfile.h"
 #include "text.h"

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "gate.h"
+#include "text.h"
 #include "names.h"
 #include "outfile.h"
 

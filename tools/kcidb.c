@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "cli.h"
+#include "text.h"
 #include "gate.h"
 #include "names.h"
 #include "outfile.h"

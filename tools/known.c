@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "known.h"
+#include "text.h"
 #include "log.h"
 
 static char *trim(char *s)

@@ -8,35 +8,11 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <nettle/sha2.h>
 #include "log.h"
+#include "text.h"
 #include "faultline/rules.h"
 #include "names.h"
-
-/*
- * The reason quotes bytes of the log, cut anywhere: keep it one printable
- * line of valid UTF-8 (gate -j and --junit embed it), '?' for anything else.
- */
-void fl_text_printable(char *s)
-{
-	unsigned char *p = (unsigned char *)s;
-
-	while (*p) {
-		int n = *p < 0x80 ? 0 : *p < 0xc2 ? -1 : *p < 0xe0 ? 1 : *p < 0xf0 ? 2 :
-			*p < 0xf5 ? 3 : -1;
-		uint32_t c = n > 0 ? *p & (0x3f >> n) : *p;
-		int i;
-
-		for (i = 1; i <= n && (p[i] & 0xc0) == 0x80; i++)
-			c = c << 6 | (p[i] & 0x3f);
-		if (n < 0 || i <= n || c < 0x20 || (c >= 0x7f && c < 0xa0) ||
-		    (n == 2 && c < 0x800) || (n == 3 && (c < 0x10000 || c > 0x10ffff)) ||
-		    (c >= 0xd800 && c < 0xe000)) {
-			*p++ = '?';
-			continue;
-		}
-		p += n + 1;
-	}
-}
 
 static int fail(struct fl_log *log, uint64_t line, const char *fmt, ...)
 {

@@ -11,7 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "faultline/rules.h"
-#include "log.h"
+#include "logwriter.h"
 #include "names.h"
 #include "outfile.h"
 

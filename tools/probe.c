@@ -11,7 +11,7 @@
 #include <unistd.h>
 #include "cli.h"
 #include "hooks.h"
-#include "log.h"
+#include "logwriter.h"
 #include "names.h"
 #include "session.h"
 #include "text.h"

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
-#include "log.h"
+#include "logwriter.h"
 #include "run.h"
 
 void record_usage(FILE *f)

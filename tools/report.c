@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
-#include "hooks.h"
 #include "log.h"
 #include "names.h"
 #include "outfile.h"

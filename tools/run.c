@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "faultline/rules.h"
-#include "log.h"
+#include "logwriter.h"
 #include "names.h"
 #include "run.h"
 

@@ -9,7 +9,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include "log.h"
+#include "text.h"
 #include "names.h"
 #include "session.h"
 #include "faultline.skel.h"

@@ -81,3 +81,30 @@ int fl_fputs_escaped(const char *s, FILE *f)
 	}
 	return 0;
 }
+
+/*
+ * In place, for strings that go into JSON, titles and reasons (a reason may
+ * quote bytes of a log, cut anywhere): one printable line of valid UTF-8,
+ * '?' for anything else (overlong forms, surrogates, C0/C1 controls).
+ */
+void fl_text_printable(char *s)
+{
+	unsigned char *p = (unsigned char *)s;
+
+	while (*p) {
+		int n = *p < 0x80 ? 0 : *p < 0xc2 ? -1 : *p < 0xe0 ? 1 : *p < 0xf0 ? 2 :
+			*p < 0xf5 ? 3 : -1;
+		uint32_t c = n > 0 ? *p & (0x3f >> n) : *p;
+		int i;
+
+		for (i = 1; i <= n && (p[i] & 0xc0) == 0x80; i++)
+			c = c << 6 | (p[i] & 0x3f);
+		if (n < 0 || i <= n || c < 0x20 || (c >= 0x7f && c < 0xa0) ||
+		    (n == 2 && c < 0x800) || (n == 3 && (c < 0x10000 || c > 0x10ffff)) ||
+		    (c >= 0xd800 && c < 0xe000)) {
+			*p++ = '?';
+			continue;
+		}
+		p += n + 1;
+	}
+}

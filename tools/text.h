@@ -36,4 +36,10 @@ const char *fl_text_escape(const char *s, char *buf, size_t len);
 /* Write @s escaped to @f, however long (NULL: "?"). 0, or EOF on a write error. */
 int fl_fputs_escaped(const char *s, FILE *f);
 
+/*
+ * Make @s one line of printable, valid UTF-8 in place ('?' for anything else):
+ * for strings that go into JSON or titles, where an escape would change them.
+ */
+void fl_text_printable(char *s);
+
 #endif

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "log.h"
+#include "text.h"
 #include "names.h"
 #include "title.h"
 

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <time.h>
 #include "faultline/rules.h"
-#include "log.h"
+#include "logwriter.h"
 #include "names.h"
 #include "run.h"
 

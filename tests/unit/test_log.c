@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "log.h"
+#include "logwriter.h"
 #include "title.h"
 
 struct built {
