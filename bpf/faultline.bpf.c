@@ -1919,8 +1919,9 @@ int bench_calibrate(void *ctx)
 }
 
 /*
- * Self-test of bpf_map_try_init() (tests/bpf): another CPU inserts the same
- * key between our lookup and our insert. The state must be found, not lost.
+ * Self-test of bpf_map_try_init() (tests/live/test_bpf_maps.c, make
+ * check-live): another CPU inserts the same key between our lookup and our
+ * insert. The state must be found, not lost.
  */
 __u32 selftest_found;
 
