@@ -41,6 +41,7 @@ enum fl_hook_class {
 	FL_HC_FUSE_TP,		/* fuse:fuse_request_* tracepoints: tp_btf */
 	FL_HC_SYSCALL,		/* syscalls:sys_{enter,exit}_* tracepoints */
 	FL_HC_REQUEST,		/* FUSE request functions: a completion's bounds, a blocking send */
+	FL_HC__COUNT
 };
 
 /*

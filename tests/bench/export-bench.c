@@ -31,7 +31,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include "log.h"
+#include "logwriter.h"
 #include "session.h"
 
 static struct fl_session *sess;

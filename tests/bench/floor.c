@@ -35,10 +35,11 @@ struct hook_row {
 #define ROW_TP(ID, nm, cls, srv, cat, b, e) { #nm, cls, #cat, #b, #e },
 static const struct hook_row rows[] = { FL_HOOKS(ROW_FN, ROW_TP) };
 
-static const char *const class_names[] = {
+/* every class of abi.h's enum fl_hook_class (main() checks that none is missing) */
+static const char *const class_names[FL_HC__COUNT] = {
 	[FL_HC_FAULT_TP] = "fault", [FL_HC_FAULT_ENTRY] = "entry", [FL_HC_OP] = "op",
 	[FL_HC_TEARDOWN] = "teardown", [FL_HC_LAYOUT] = "layout", [FL_HC_FUSE_TP] = "fuse",
-	[FL_HC_SYSCALL] = "syscall",
+	[FL_HC_SYSCALL] = "syscall", [FL_HC_REQUEST] = "request",
 };
 
 /* copies of each BTF-attached program in bpf/floor.bpf.c */
@@ -159,6 +160,13 @@ int main(int argc, char **argv)
 		else
 			die(2, "usage: floor --plan LOG [--only CLASS,...] [-v] -- COMMAND [ARG...]%s%s",
 			    "", "");
+	}
+	for (size_t k = 0; k < FL_HC__COUNT; k++) {
+		char num[16];
+
+		snprintf(num, sizeof(num), "%zu", k);
+		if (!class_names[k])
+			die(2, "hook class %s of abi.h has no name in class_names%s", num, "");
 	}
 	if (!plan_path || argi + 1 >= argc)
 		die(2, "usage: floor --plan LOG [--only CLASS,...] [-v] -- COMMAND [ARG...]%s%s", "", "");
