@@ -341,18 +341,18 @@ void gate_usage(FILE *f)
 		fl_prog);
 }
 
-/* The CI outputs, each written only when asked for. */
+/* The CI outputs, each written only when asked for: their options' values index them. */
+enum gate_output { OUT_JUNIT, OUT_KTAP, OUT_KCIDB, NOUTPUTS };
+
 static const struct {
 	const char *option;
 	int (*write)(const char *path, const struct fl_gate_log *logs, int n,
 		     const struct fl_gate_opts *o, char *err, size_t errlen);
-} outputs[] = {
-	{ "--junit", fl_junit_write },
-	{ "--ktap", fl_ktap_write },
-	{ "--kcidb", fl_kcidb_write },
+} outputs[NOUTPUTS] = {
+	[OUT_JUNIT] = { "--junit", fl_junit_write },
+	[OUT_KTAP] = { "--ktap", fl_ktap_write },
+	[OUT_KCIDB] = { "--kcidb", fl_kcidb_write },
 };
-
-#define NOUTPUTS (sizeof(outputs) / sizeof(outputs[0]))
 
 /*
  * Before any log is read: an output is never an input (a LOG, a --known file),
@@ -390,12 +390,22 @@ static int check_outputs(const char *const *out, char *const *logs, int n,
 	return 0;
 }
 
-int do_gate(int argc, char **argv)
+/* What gate was asked: the logs, the outputs, what it accepts and waives. */
+struct gate_args {
+	char *const *logs;
+	int n;
+	const char *out[NOUTPUTS];
+	struct fl_known_list known;
+	struct fl_gate_opts go;
+};
+
+/* The options and operands: 0, or the exit code when gate must stop here. */
+static int gate_parse(int argc, char **argv, struct gate_args *a, int *code)
 {
 	static const struct option longopts[] = {
-		{ "junit", required_argument, NULL, 0 },
-		{ "ktap", required_argument, NULL, 1 },
-		{ "kcidb", required_argument, NULL, 2 },
+		{ "junit", required_argument, NULL, OUT_JUNIT },
+		{ "ktap", required_argument, NULL, OUT_KTAP },
+		{ "kcidb", required_argument, NULL, OUT_KCIDB },
 		{ "allow-empty", no_argument, NULL, 'E' },
 		{ "unverified", no_argument, NULL, 'U' },
 		{ "allow-workload-failure", no_argument, NULL, 'W' },
@@ -403,105 +413,137 @@ int do_gate(int argc, char **argv)
 		{}
 	};
 	static const struct fl_cmd_opts opts = { .longopts = longopts, .usage = gate_usage };
-	const char *out[NOUTPUTS] = { 0 };
-	struct fl_known_list known = { 0 };
-	struct fl_gate_opts go = { 0 };
-	struct fl_gate_log *gs;
-	int opt, n, code, worst = FL_EXIT_OK;
-	bool unreadable = false;
 	char err[1024];
-	json_t *all = NULL;
+	int opt;
 
-	while ((opt = fl_next_opt(argc, argv, &opts, &code)) != -1) {
+	while ((opt = fl_next_opt(argc, argv, &opts, code)) != -1) {
 		switch (opt) {
 		case FL_OPT_EXIT:
-			return code;
-		case 0:
-		case 1:
-		case 2:
-			out[opt] = optarg;
+			return -1;
+		case OUT_JUNIT:
+		case OUT_KTAP:
+		case OUT_KCIDB:
+			a->out[opt] = optarg;
 			break;
 		case 'E':
-			go.accept |= FL_ACCEPT_EMPTY;
+			a->go.accept |= FL_ACCEPT_EMPTY;
 			break;
 		case 'U':
-			go.accept |= FL_ACCEPT_UNVERIFIED;
+			a->go.accept |= FL_ACCEPT_UNVERIFIED;
 			break;
 		case 'W':
-			go.accept |= FL_ACCEPT_WORKLOAD;
+			a->go.accept |= FL_ACCEPT_WORKLOAD;
 			break;
 		case 'K':
 			/* several files merge: the first one's waivers match first */
-			if (fl_known_load(optarg, &known, err, sizeof(err))) {
+			if (fl_known_load(optarg, &a->known, err, sizeof(err))) {
 				fl_err("--known %s", err);
-				fl_known_free(&known);
-				return FL_EXIT_ERROR;
+				*code = FL_EXIT_ERROR;
+				return -1;
 			}
-			go.known = &known;
+			a->go.known = &a->known;
 			break;
 		}
 	}
-	n = argc - optind;
-	if (n <= 0) {
+	a->logs = argv + optind;
+	a->n = argc - optind;
+	if (a->n <= 0) {
 		fl_err("gate: no log given");
 		gate_usage(stderr);
-		fl_known_free(&known);
-		return FL_EXIT_ERROR;
+		*code = FL_EXIT_ERROR;
+		return -1;
 	}
-	if (check_outputs(out, argv + optind, n, &known)) {
-		fl_known_free(&known);
-		return FL_EXIT_ERROR;
+	if (check_outputs(a->out, a->logs, a->n, &a->known)) {
+		*code = FL_EXIT_ERROR;
+		return -1;
 	}
-	gs = calloc(n, sizeof(*gs));
-	if (!gs) {
-		fl_err("out of memory");
-		fl_known_free(&known);
-		return FL_EXIT_ERROR;
-	}
-	if (fl_json)
-		all = json_array();
-	for (int i = 0; i < n; i++) {
-		fl_gate_judge(&gs[i], argv[optind + i], &go);
+	return 0;
+}
+
+/*
+ * Judge every log into @gs, printing each one's summary (or collecting it in
+ * @all under -j): the worst verdict, an unreadable log outranking violations
+ * elsewhere (it might hide anything).
+ */
+static int gate_judge(struct gate_args *a, struct fl_gate_log *gs, json_t *all)
+{
+	int worst = FL_EXIT_OK;
+	bool unreadable = false;
+
+	for (int i = 0; i < a->n; i++) {
+		fl_gate_judge(&gs[i], a->logs[i], &a->go);
 		unreadable |= gs[i].log.unreadable;
 		if (gs[i].code > worst)
 			worst = gs[i].code;
-		if (fl_json)
+		if (all)
 			json_array_append_new(all, summary_json(&gs[i]));
 		else
-			print_summary(&gs[i], &go);
+			print_summary(&gs[i], &a->go);
 	}
-	/* a log we cannot read might hide anything: that outranks violations elsewhere */
 	if (unreadable)
 		worst = FL_EXIT_ERROR;
 	else if (worst == FL_EXIT_ERROR)
-		for (int i = 0; i < n; i++)
+		for (int i = 0; i < a->n; i++)
 			if (gs[i].code == FL_EXIT_VIOLATIONS)
 				worst = FL_EXIT_VIOLATIONS;
+	return worst;
+}
+
+/* Stale waivers, the -j document and the CI outputs: the exit code, worse on a failed output. */
+static int gate_emit(struct gate_args *a, const struct fl_gate_log *gs, json_t *all, int worst)
+{
+	char err[1024];
+
 	/* stale waivers, so that they get cleaned up: each with its own file */
-	for (size_t i = 0; i < known.n; i++) {
+	for (size_t i = 0; i < a->known.n; i++) {
 		char file[1024], pattern[1024];
 
-		if (!known.v[i].matched)
+		if (!a->known.v[i].matched)
 			fl_warn("--known %s:%u: '%s' matched no violation (stale?)",
-				FL_ESC(known.v[i].file, file), known.v[i].line,
-				FL_ESC(known.v[i].pattern, pattern));
+				FL_ESC(a->known.v[i].file, file), a->known.v[i].line,
+				FL_ESC(a->known.v[i].pattern, pattern));
 	}
-	if (fl_json) {
-		json_t *o = json_pack("{s:i, s:o}", "exit", worst, "logs", all);
+	if (all) {
+		json_t *o = json_pack("{s:i, s:O}", "exit", worst, "logs", all);
 
 		json_dumpf(o, stdout, JSON_INDENT(2));
 		putchar('\n');
 		json_decref(o);
 	}
 	for (size_t i = 0; i < NOUTPUTS; i++) {
-		if (out[i] && outputs[i].write(out[i], gs, n, &go, err, sizeof(err))) {
-			fl_err("%s %s: %s", outputs[i].option, out[i], err);
+		if (a->out[i] && outputs[i].write(a->out[i], gs, a->n, &a->go, err, sizeof(err))) {
+			fl_err("%s %s: %s", outputs[i].option, a->out[i], err);
 			worst = FL_EXIT_ERROR;
 		}
 	}
-	for (int i = 0; i < n; i++)
+	return worst;
+}
+
+int do_gate(int argc, char **argv)
+{
+	struct gate_args a = { 0 };
+	struct fl_gate_log *gs;
+	json_t *all = NULL;
+	int code = FL_EXIT_OK, worst;
+
+	if (gate_parse(argc, argv, &a, &code)) {
+		fl_known_free(&a.known);
+		return code;
+	}
+	gs = calloc(a.n, sizeof(*gs));
+	if (!gs) {
+		fl_err("out of memory");
+		fl_known_free(&a.known);
+		return FL_EXIT_ERROR;
+	}
+	if (fl_json)
+		all = json_array();
+	worst = gate_judge(&a, gs, all);
+	worst = gate_emit(&a, gs, all, worst);
+	json_decref(all);
+	for (int i = 0; i < a.n; i++)
 		fl_gate_free(&gs[i]);
 	free(gs);
-	fl_known_free(&known);
+	fl_known_free(&a.known);
 	return worst;
 }
