@@ -23,7 +23,7 @@ const volatile __u32 cfg_setattr_dentry_arg = 0;
 /*
  * The blocking send's struct fuse_args *: 6.x __fuse_simple_request(idmap, fm,
  * args) has it third (2), 5.10/6.1 fuse_simple_request(fm, args) second (1);
- * userspace sets it from the candidate attached (tools/hooks.c)
+ * userspace sets it from the candidate attached (tools/plan.c)
  */
 const volatile __u32 cfg_send_args_arg = 1;
 

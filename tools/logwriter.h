@@ -9,7 +9,7 @@
 #define FAULTLINE_LOGWRITER_H
 
 #include <nettle/sha2.h>
-#include "hooks.h"
+#include "plan.h"
 #include "ksyms.h"
 #include "log.h"
 #include "session.h"

@@ -10,7 +10,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 #include "cli.h"
-#include "hooks.h"
+#include "plan.h"
 #include "logwriter.h"
 #include "names.h"
 #include "session.h"

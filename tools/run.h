@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include "cli.h"
-#include "hooks.h"
+#include "plan.h"
 #include "kbtf.h"
 #include "ksyms.h"
 #include "session.h"

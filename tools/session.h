@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "faultline/abi.h"
-#include "hooks.h"
+#include "plan.h"
 #include "kbtf.h"
 
 /* Where a session's output goes: the log (record), the terminal (trace), nowhere (probe). */

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
-#include "hooks.h"
+#include "plan.h"
 #include "names.h"
 #include "session.h"
 #include "faultline.skel.h"

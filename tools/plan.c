@@ -6,7 +6,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
-#include "hooks.h"
+#include "plan.h"
 #include "names.h"
 #include "probe.skel.h"
 

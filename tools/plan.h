@@ -7,8 +7,8 @@
  * programs fail to load or attach, so what probe prints, what record writes
  * in the log header and what the gate reads are the plan as it ran.
  */
-#ifndef FAULTLINE_HOOKS_H
-#define FAULTLINE_HOOKS_H
+#ifndef FAULTLINE_PLAN_H
+#define FAULTLINE_PLAN_H
 
 #include <stdbool.h>
 #include "faultline/abi.h"
