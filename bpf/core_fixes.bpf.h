@@ -263,14 +263,57 @@ static __always_inline struct inode *fd_inode(long fd)
 #define FUSE_ATTR_OUT_INO	16
 
 struct interval_tree_node___fl {
+	struct rb_node rb;
 	unsigned long start;
 	unsigned long last;
+	unsigned long __subtree_last;	/* the largest last in the node's subtree */
 } __attribute__((preserve_access_index));
 
 struct fuse_dax_mapping___fl {
 	struct inode *inode;
 	struct interval_tree_node___fl itn;
 } __attribute__((preserve_access_index));
+
+/*
+ * A FUSE inode's DAX ranges: fuse_inode::dax, a struct fuse_inode_dax (defined
+ * in fs/fuse/dax.c since "fuse,virtiofs: add logic to free up a memory range",
+ * 5.10) whose interval tree holds the inode's mapped ranges.
+ */
+struct fuse_inode_dax___fl {
+	struct rb_root_cached tree;
+} __attribute__((preserve_access_index));
+
+struct fuse_inode___dax {
+	struct inode inode;
+	struct fuse_inode_dax___fl *dax;
+} __attribute__((preserve_access_index));
+
+/*
+ * Where the DAX window ranges a FUSE inode has mapped end, in bytes: every
+ * DAX mapping of a FUSE file maps window memory of one of them, so nothing at
+ * or past the end is mapped. 0: none mapped. FL_EOF when it cannot be read
+ * (not FUSE, or fuse.ko's types unknown, as on 5.10 without --btf).
+ */
+static __always_inline __u64 fuse_dax_mapped_end(struct inode *inode, __u16 flags)
+{
+	struct fuse_inode___dax *fi;
+	struct fuse_inode_dax___fl *d;
+	struct rb_node *root;
+	__u64 last;
+
+	if (!(flags & FL_F_FUSE) || !bpf_core_field_exists(struct fuse_inode___dax, dax))
+		return FL_EOF;
+	fi = (void *)inode - bpf_core_field_offset(struct fuse_inode___dax, inode);
+	d = BPF_CORE_READ(fi, dax);
+	if (!d)
+		return FL_EOF;
+	root = BPF_CORE_READ(d, tree.rb_root.rb_node);
+	if (!root)
+		return 0;
+	last = BPF_CORE_READ((struct interval_tree_node___fl *)((void *)root -
+			     bpf_core_field_offset(struct interval_tree_node___fl, rb)), __subtree_last);
+	return (last + 1) << FUSE_DAX_SHIFT;
+}
 
 struct fuse_in_header___fl {
 	__u32 opcode;

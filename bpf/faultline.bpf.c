@@ -1087,6 +1087,10 @@ static __noinline int op_teardown(void *ctx, enum fl_hook hook, enum fl_op kind,
 	    !fl_teardown_can_unmap(BPF_CORE_READ(inode, i_size),
 				   BPF_CORE_READ(inode, i_mapping, i_mmap.rb_root.rb_node) != NULL))
 		bad = false;
+	/* nothing mapped from @start on: a growing size change, say (rules.h) */
+	if (bad && kind != FL_OP_RECLAIM &&
+	    !fl_teardown_reaches(start, fuse_dax_mapped_end(inode, flags)))
+		bad = false;
 	if (!st->teardown_seen) {
 		struct fl_inode_state *ist = inode_state_get(st->dev, st->ino, false);
 

@@ -277,6 +277,19 @@ static __always_inline int fl_teardown_can_unmap(__u64 size, int mapped)
 	return size || mapped;
 }
 
+/*
+ * The same for where a teardown starts: a FUSE DAX file is mapped only through
+ * the DAX window ranges it holds, so a teardown from @start at or past the end
+ * of the last of them (@mapped_end, FL_EOF when unknown) removes nothing. That
+ * is fuse_change_attributes_i() growing a file (truncate_pagecache() to the
+ * new, larger size, when a reply reports one): no lock is needed, and none is
+ * taken.
+ */
+static __always_inline int fl_teardown_reaches(__u64 start, __u64 mapped_end)
+{
+	return start < mapped_end;
+}
+
 static __always_inline enum fl_violation_kind fl_teardown_violation(enum fl_op op)
 {
 	return op == FL_OP_RECLAIM ? FL_VIO_UNSERIALIZED_RECLAIM : FL_VIO_UNSERIALIZED_TRUNCATE;

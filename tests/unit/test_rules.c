@@ -155,6 +155,13 @@ static void teardown_can_unmap(void **state)
 	assert_false(fl_teardown_can_unmap(0, 0));	/* fuse_create_open() of a new file */
 	assert_true(fl_teardown_can_unmap(0, 1));	/* ... of an inode mapped under another name */
 	assert_true(fl_teardown_can_unmap(4096, 0));	/* a file with pages: a VMA may come */
+	/* where a teardown starts against where the inode's DAX ranges end */
+	assert_false(fl_teardown_reaches(4 << 20, 4 << 20));	/* grown to 4 MiB, ranges to 4 MiB */
+	assert_false(fl_teardown_reaches(8 << 20, 4 << 20));	/* grown past them */
+	assert_false(fl_teardown_reaches(0, 0));		/* nothing mapped at all */
+	assert_true(fl_teardown_reaches(0, 2 << 20));		/* shrunk to 0 under a mapped range */
+	assert_true(fl_teardown_reaches(4096, 2 << 20));	/* shrunk inside one */
+	assert_true(fl_teardown_reaches(1 << 30, FL_EOF));	/* unknown: judged */
 	assert_true(fl_teardown_can_unmap(4096, 1));
 }
 
