@@ -58,8 +58,9 @@ static void note_task(struct pf *pf, long long pid, long long tid, const char *c
 	snprintf(key, sizeof(key), "%lld:%lld", pf->log, tid);
 	if (json_object_get(pf->tasks, key))
 		return;
-	json_object_set_new(pf->tasks, key, json_pack("{s:I, s:I, s:I, s:s}", "log", pf->log,
-						      "pid", pid, "tid", tid, "comm", comm ?: "?"));
+	json_object_set_new(pf->tasks, key, json_pack("{s:I, s:I, s:I, s:s, s:s}", "log", pf->log,
+						      "pid", pid, "tid", tid, "comm", comm ?: "?",
+						      "logname", pf->name));
 }
 
 static json_t *base(struct pf *pf, const char *ph, const char *name, const char *cat,
@@ -400,16 +401,6 @@ int fl_perfetto_write(FILE *out, const struct fl_log *logs, size_t n, char *err,
 		close_open(&pf);
 		json_array_foreach(log->violations, i, v)
 			violation(&pf, v);
-	}
-	/* name the processes after their log: per log, since pf.name changes */
-	for (size_t l = 0; l < n; l++) {
-		const char *slash = strrchr(logs[l].path, '/');
-		const char *key;
-		json_t *t;
-
-		json_object_foreach(pf.tasks, key, t)
-			if (json_integer_value(json_object_get(t, "log")) == (json_int_t)l + 1)
-				json_object_set_new(t, "logname", json_string(slash ? slash + 1 : logs[l].path));
 	}
 	metadata(&pf);
 	json_object_set_new(other, "faultline", json_pack("{s:s, s:s, s:o}", "version",

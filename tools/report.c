@@ -343,7 +343,7 @@ static int report_perfetto(const char *out, char **paths, int n, bool unverified
 {
 	struct fl_log *logs = calloc((size_t)n, sizeof(*logs));
 	char err[1024], esc[FL_ESCAPED_MAX(sizeof(err))];
-	int ret = FL_EXIT_ERROR, read = 0;
+	int ret = FL_EXIT_ERROR, nread = 0;
 	struct fl_out o;
 
 	if (!logs) {
@@ -361,19 +361,19 @@ static int report_perfetto(const char *out, char **paths, int n, bool unverified
 		fl_err("report: --perfetto %s", FL_ESC(err, esc));
 		goto done;
 	}
-	for (; read < n; read++) {
-		struct fl_log *log = &logs[read];
+	for (; nread < n; nread++) {
+		struct fl_log *log = &logs[nread];
 
-		if (fl_log_read(paths[read], log)) {
+		if (fl_log_read(paths[nread], log)) {
 			fl_log_error_line(log, err, sizeof(err));
 			fl_err("%s", FL_ESC(err, esc));
-			read++;
+			nread++;
 			goto done;
 		}
 		if (!log->verified && !unverified_ok) {
 			fl_err("%s: UNVERIFIED: %s (--unverified accepts it)", FL_ESC(log->path, esc),
 			       log->unverified);
-			read++;
+			nread++;
 			goto done;
 		}
 	}
@@ -392,7 +392,7 @@ static int report_perfetto(const char *out, char **paths, int n, bool unverified
 	}
 	ret = FL_EXIT_OK;
 done:
-	for (int i = 0; i < read; i++)
+	for (int i = 0; i < nread; i++)
 		fl_log_free(&logs[i]);
 	free(logs);
 	return ret;
