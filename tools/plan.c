@@ -190,6 +190,7 @@ static void plan_function(struct fl_plan *p, const struct fl_hook_desc *d,
 			  const struct fl_ksyms *ks, bool kprobes)
 {
 	struct fl_hook_plan *hp = &p->hooks[d->hook];
+	char first_reason[sizeof(hp->reason)];
 	const char *func = NULL;
 
 	if (p->forced == FL_MODE_TRACEPOINT) {
@@ -215,13 +216,14 @@ static void plan_function(struct fl_plan *p, const struct fl_hook_desc *d,
 	for (int i = 0; i < 3 && d->funcs[i]; i++) {
 		if (!fl_ksyms_has_func(ks, d->funcs[i]))
 			continue;
-		if (!func) {
-			func = d->funcs[i];
-			hp->reason[0] = '\0';
-		}
 		if (plan_candidate(p, hp, d->funcs[i], kprobes)) {
 			snprintf(hp->target, sizeof(hp->target), "%s", d->funcs[i]);
 			return;
+		}
+		if (!func) {
+			/* none attached: the target and the reasons are the first candidate's */
+			func = d->funcs[i];
+			snprintf(first_reason, sizeof(first_reason), "%s", hp->reason);
 		}
 	}
 	if (!func) {
@@ -229,10 +231,8 @@ static void plan_function(struct fl_plan *p, const struct fl_hook_desc *d,
 			 d->funcs[0], d->funcs[1] ? " or " : "", d->funcs[1] ? d->funcs[1] : "");
 		return;
 	}
-	/* none attached: the target and the reasons are the first candidate's */
 	snprintf(hp->target, sizeof(hp->target), "%s", func);
-	hp->reason[0] = '\0';
-	plan_candidate(p, hp, func, kprobes);
+	snprintf(hp->reason, sizeof(hp->reason), "%s", first_reason);
 }
 
 static void plan_tracepoint(struct fl_plan *p, const struct fl_hook_desc *d,
