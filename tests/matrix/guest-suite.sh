@@ -34,18 +34,26 @@ wl_time() {
 	echo "$1 $(((_t - _s) / 100)).$(printf '%02d' $(((_t - _s) % 100)))" >>"$R/wtimes"
 }
 
+# wl NAME EXT COMMAND...: run one workload, its output to /results/NAME.EXT, its error output
+# and exit status to NAME.err and NAME.rc, its time to /results/wtimes; _fail=1 if it failed
+wl() {
+	_wn=$1 _we=$2 _t0=$(tick)
+	shift 2
+	"$@" >"$R/$_wn.$_we" 2>"$R/$_wn.err"
+	_rc=$?
+	echo $_rc >"$R/$_wn.rc"
+	[ $_rc = 0 ] || _fail=1
+	wl_time "$_wn" "$_t0"
+}
+
 # race FS...: the race workload on each file system in turn (its output, error output and exit
 # status to /results/wl-race-FS-MODE.json, .err, .rc); exit 1 when one of them failed
 race() {
 	_fail=0
 	for _fs in "$@"; do
-		_d=$(dir "$_fs") _n=wl-race-$_fs-$FL_SUFFIX _t0=$(tick)
-		dax-race-workload --file "$_d/race" --size 1048576 --faulters 3 --shrinkers 2 \
-			--duration "$duration" >"$R/$_n.json" 2>"$R/$_n.err"
-		_rc=$?
-		echo $_rc >"$R/$_n.rc"
-		[ $_rc = 0 ] || _fail=1
-		wl_time "$_n" "$_t0"
+		_d=$(dir "$_fs")
+		wl "wl-race-$_fs-$FL_SUFFIX" json dax-race-workload --file "$_d/race" --size 1048576 \
+			--faulters 3 --shrinkers 2 --duration "$duration"
 	done
 	exit $_fail
 }
@@ -112,12 +120,7 @@ foreign() {
 			EOJ
 			set -- fio --output-format=json --output="$R/$_n-out.json" "$R/$_n.job" ;;
 		esac
-		_t0=$(tick)
-		"$@" >"$R/$_n.out" 2>"$R/$_n.err"
-		_rc=$?
-		echo $_rc >"$R/$_n.rc"
-		[ $_rc = 0 ] || _fail=1
-		wl_time "$_n" "$_t0"
+		wl "$_n" out "$@"
 	done
 	exit $_fail
 }
