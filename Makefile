@@ -1,5 +1,5 @@
 # faultline: one top-level Makefile.
-#   make            BPF objects, skeletons and the faultline binary (in $(BUILD))
+#   make            the product: BPF objects, skeletons and the faultline binary (in $(BUILD))
 #   make check      every test (unit, live, kernel patch, guests)
 #   make run        the main job on a built-in default: the catch, in a test kernel (README)
 #   make run-host   the same workload on this machine's own kernel
@@ -117,12 +117,12 @@ check-vm-all: $(CHECK_VM)
 # our FUSE DAX test kernel under QEMU (scripts/run-demo). make run-host: this machine only.
 RUN_ARGS ?=
 run: deps
-	$(MAKE) all $(BUILD)/faultline-static testkernel-tools
+	$(MAKE) all test-progs $(BUILD)/faultline-static testkernel-tools
 	FL_CACHE='$(FL_CACHE)' scripts/run-demo $(BUILD) $(RUN_ARGS)
 
 .PHONY: run-host
 run-host: deps
-	$(MAKE) all
+	$(MAKE) all test-progs
 	scripts/run-host $(BUILD)
 
 clean:

@@ -10,23 +10,34 @@ FLOOR_STATIC := $(BUILD)/bench/floor-static
 ICOUNT_BENCH := $(BUILD)/bench/icount-bench
 TEST_PROGS_BENCH := $(EXPORT_BENCH) $(FLOOR_STATIC) $(ICOUNT_BENCH)
 
-$(EXPORT_BENCH): tests/bench/export-bench.c $(patsubst tools/%.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
+$(EXPORT_BENCH): tests/bench/export-bench.c tests/bpf/test-object.c tests/bpf/test-object.h \
+		 $(TEST_BPF_SKEL) $(patsubst tools/%.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) -Itools $< $(patsubst tools/%.c,$(BUILD)/obj/%.o,$(LIB_SRCS)) -o $@ -lpthread $(HOST_LIBS)
+	$(CC) $(HOST_CFLAGS) $(TEST_BPF_CFLAGS) -Itools $< tests/bpf/test-object.c \
+		$(patsubst tools/%.c,$(BUILD)/obj/%.o,$(LIB_SRCS)) -o $@ -lpthread $(HOST_LIBS)
 
-$(FLOOR_STATIC): tests/bench/floor.c $(BUILD)/floor.skel.h $(ABI_HDRS)
+# the floor's BPF object (empty programs) and its skeleton, in the benchmark's build directory
+$(BUILD)/bench/%.bpf.o: tests/bench/%.bpf.c $(BUILD)/vmlinux.h
+	$(BPF_OBJ_RECIPE)
+
+$(BUILD)/bench/%.skel.h: $(BUILD)/bench/%.bpf.o
+	$(BPF_SKEL_RECIPE)
+
+.SECONDARY: $(BUILD)/bench/floor.bpf.o $(BUILD)/bench/floor.skel.h
+
+$(FLOOR_STATIC): tests/bench/floor.c $(BUILD)/bench/floor.skel.h $(ABI_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) -static $< -o $@ -lbpf -lelf -lz -ljansson -lnettle
+	$(CC) $(HOST_CFLAGS) -I$(BUILD)/bench -static $< -o $@ -lbpf -lelf -lz -ljansson -lnettle
 
 $(ICOUNT_BENCH): tests/bench/icount-bench.c
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) -static $< -o $@
 
 .PHONY: bench check-bench-smoke
-bench: all $(BUILD)/faultline-static testkernel-tools $(TEST_PROGS_BENCH)
+bench: all $(BUILD)/faultline-static testkernel-tools $(TEST_PROGS) $(TEST_PROGS_BENCH)
 	FL_CACHE='$(FL_CACHE)' BUILD='$(abspath $(BUILD))' tests/bench/run-bench $(BENCH_ARGS)
 
-check-bench-smoke: all $(BUILD)/faultline-static testkernel-tools $(TEST_PROGS_BENCH)
+check-bench-smoke: all $(BUILD)/faultline-static testkernel-tools $(TEST_PROGS) $(TEST_PROGS_BENCH)
 	FL_CACHE='$(FL_CACHE)' BUILD='$(abspath $(BUILD))' tests/bench/run-bench --smoke
 
 CHECK_VM += check-bench-smoke

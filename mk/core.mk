@@ -22,14 +22,24 @@ ALL_TARGETS += $(BUILD)/faultline
 # objects wait for them (order-only) and their .d files name the ones they use.
 DEPFLAGS = -MMD -MP -MF $@.d
 
-$(BUILD)/%.bpf.o: bpf/%.bpf.c $(BUILD)/vmlinux.h | $(BUILD)
+# A BPF object and its skeleton: the recipes, shared with the tests' and the benchmark's objects
+# (mk/tests.mk, mk/bench.mk), whose objects and skeletons go to their own build directories.
+define BPF_OBJ_RECIPE
+	@mkdir -p $(@D)
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) $(DEPFLAGS) -c $< -o $@
 	$(Q)$(LLVM_STRIP) -g $@
+endef
+define BPF_SKEL_RECIPE
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $(subst -,_,$(notdir $*))_bpf > $@
+endef
+
+$(BUILD)/%.bpf.o: bpf/%.bpf.c $(BUILD)/vmlinux.h | $(BUILD)
+	$(BPF_OBJ_RECIPE)
 
 $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
-	$(call msg,GEN-SKEL,$@)
-	$(Q)$(BPFTOOL) gen skeleton $< name $(subst -,_,$*)_bpf > $@
+	$(BPF_SKEL_RECIPE)
 
 $(BUILD)/obj/%.o: tools/%.c | $(BPF_SKELS)
 	@mkdir -p $(@D)
@@ -56,7 +66,8 @@ $(BUILD)/faultline-static: $(patsubst tools/%.c,$(BUILD)/obj/%.o,$(GUEST_SRCS))
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) -static -o $@ $^ -lbpf -lelf -lz -ljansson -lnettle
 
--include $(wildcard $(BUILD)/*.d $(BUILD)/obj/*.d $(BUILD)/san/*.d $(BUILD)/tests/*.d)
+-include $(wildcard $(BUILD)/*.d $(BUILD)/obj/*.d $(BUILD)/san/*.d $(BUILD)/tests/*.d \
+		    $(BUILD)/bench/*.d)
 
 # What `make install` puts where; the Debian package (debian/rules) is exactly this with
 # PREFIX=/usr. Units go to /lib/systemd/system for PREFIX=/usr (Debian 12's place for

@@ -286,8 +286,7 @@ static int set_config(struct fl_session *s, const struct fl_plan *plan,
 }
 
 /* Turn on the programs of every hook the plan attaches, aimed at their targets. */
-static int set_programs(struct fl_session *s, const struct fl_plan *plan,
-			const struct fl_session_opts *opts)
+static int set_programs(struct fl_session *s, const struct fl_plan *plan)
 {
 	struct bpf_program *p;
 
@@ -311,12 +310,6 @@ static int set_programs(struct fl_session *s, const struct fl_plan *plan,
 	}
 	/* housekeeping: per-task hash entries leave with their task */
 	bpf_program__set_autoload(s->skel->progs.tp_task_exit, plan->task_exit);
-	if (opts->bench) {
-		bpf_program__set_autoload(s->skel->progs.bench_emit, true);
-		bpf_program__set_autoload(s->skel->progs.bench_calibrate, true);
-		bpf_program__set_autoload(s->skel->progs.bench_calibrate_sys, true);
-		bpf_program__set_autoload(s->skel->progs.bench_calibrate_exit, true);
-	}
 	return 0;
 }
 
@@ -348,7 +341,7 @@ static int load(struct fl_session *s, struct fl_plan *plan, const struct fl_kbtf
 				 getpagesize());
 			return ret;
 		}
-		if (set_programs(s, plan, opts)) {
+		if (set_programs(s, plan)) {
 			ret = -errno;
 			snprintf(err, errlen, "cannot target the planned functions: %s", strerror(errno));
 			return ret;
@@ -764,56 +757,9 @@ void fl_session_stats_free(struct fl_session_stats *st)
 	st->n_prog_stats = 0;
 }
 
-uint64_t fl_session_bench_emit(struct fl_session *s, uint64_t runs)
+struct bpf_object *fl_session_object(const struct fl_session *s)
 {
-	LIBBPF_OPTS(bpf_test_run_opts, topts);
-	int fd = bpf_program__fd(s->skel->progs.bench_emit);
-	uint64_t done = 0;
-
-	for (uint64_t i = 0; fd >= 0 && i < runs; i++)
-		if (!bpf_prog_test_run_opts(fd, &topts))
-			done += FL_BENCH_BATCH;
-	return done;
-}
-
-/* Wall time of @runs test runs of bench_calibrate looping @loops times, in ns. */
-static double calibrate_runs(struct fl_session *s, int fd, uint32_t loops, int runs)
-{
-	LIBBPF_OPTS(bpf_test_run_opts, topts);
-	struct timespec a, b;
-
-	s->skel->bss->calibrate_loops = loops;
-	clock_gettime(CLOCK_MONOTONIC, &a);
-	for (int i = 0; i < runs; i++)
-		if (bpf_prog_test_run_opts(fd, &topts))
-			return -1;
-	clock_gettime(CLOCK_MONOTONIC, &b);
-	return (b.tv_sec - a.tv_sec) * 1e9 + (b.tv_nsec - a.tv_nsec);
-}
-
-double fl_session_bench_calibrate(struct fl_session *s, uint32_t runs)
-{
-	return fl_session_bench_calibrate_prog(s, FL_CAL_FAULT, -1, runs);
-}
-
-double fl_session_bench_calibrate_prog(struct fl_session *s, enum fl_calibrate which, int fd_arg,
-				       uint32_t runs)
-{
-	struct bpf_program *p = which == FL_CAL_SYS ? s->skel->progs.bench_calibrate_sys :
-				which == FL_CAL_EXIT ? s->skel->progs.bench_calibrate_exit :
-				s->skel->progs.bench_calibrate;
-	int fd = bpf_program__fd(p);
-	double empty, full;
-
-	s->skel->data->calibrate_fd = fd_arg;
-	if (fd < 0 || !runs)
-		return -1;
-	/* the syscall's own cost cancels out: 0 loops against 256 */
-	empty = calibrate_runs(s, fd, 0, runs);
-	full = calibrate_runs(s, fd, 256, runs);
-	if (empty < 0 || full < 0)
-		return -1;
-	return (full - empty) / runs / 256;
+	return s->skel->obj;
 }
 
 uint64_t fl_session_map_memory(struct fl_session *s)

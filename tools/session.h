@@ -14,6 +14,8 @@
 #include "plan.h"
 #include "kbtf.h"
 
+struct bpf_object;
+
 /* Where a session's output goes: the log (record), the terminal (trace), nowhere (probe). */
 struct fl_sink {
 	void (*event)(void *ctx, const struct fl_event *e);
@@ -34,7 +36,6 @@ struct fl_session_opts {
 	uint32_t inflight_max;		/* ops (and tasks hash) map entries, 0: default */
 	uint32_t inode_max;		/* per-inode state entries, 0: default */
 	bool prog_stats;		/* kernel run-time accounting per program */
-	bool bench;			/* load the export benchmark program too */
 };
 
 /* One BPF program's cost, from the kernel's accounting (--prog-stats). */
@@ -100,25 +101,10 @@ uint64_t fl_session_lost(const struct fl_session_stats *st);
 void fl_session_summary(const struct fl_session_stats *st, char *buf, size_t len);
 
 /*
- * Export benchmark: run the bench program @runs times, each emitting a batch
- * of synthetic events through the real event path. Returns events asked for.
+ * The loaded object, for programs that run on the session's maps (the
+ * benchmark's, tests/bpf/test-object.c).
  */
-uint64_t fl_session_bench_emit(struct fl_session *s, uint64_t runs);
-
-/*
- * Calibration: mean ns of one pass of bench_calibrate (a DAX fault's helper
- * and map mix), measured over @runs test runs; -1 on error.
- */
-double fl_session_bench_calibrate(struct fl_session *s, uint32_t runs);
-
-/*
- * The same for another proxy: FL_CAL_SYS, one syscall-tracepoint begin and end
- * (a path-based truncate with @fd_arg < 0, else ftruncate of that fd, a file
- * faultline ignores), or FL_CAL_EXIT, the task-exit program's map work.
- */
-enum fl_calibrate { FL_CAL_FAULT, FL_CAL_SYS, FL_CAL_EXIT };
-double fl_session_bench_calibrate_prog(struct fl_session *s, enum fl_calibrate which, int fd_arg,
-				       uint32_t runs);
+struct bpf_object *fl_session_object(const struct fl_session *s);
 
 /* Memory the loaded maps take in the kernel (bytes, as bpftool's memlock). */
 uint64_t fl_session_map_memory(struct fl_session *s);

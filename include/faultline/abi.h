@@ -377,9 +377,6 @@ struct fl_inode_key {
 	__u32 pad;
 };
 
-/* Events one run of the export benchmark program emits. */
-#define FL_BENCH_BATCH		32
-
 /* How many full records one fl_vio_key may emit before it is only counted. */
 #define FL_VIOLATION_BURST	4
 

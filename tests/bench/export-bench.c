@@ -5,9 +5,9 @@
  *   export-bench [--seconds S] [--max-rate R] [--out FILE]
  *   export-bench --calibrate
  *
- * Loads faultline's BPF object with only its bench program, which emits a
- * batch of events through the same emit_event() and ring buffer as the real
- * hooks. A producer thread runs it with BPF_PROG_TEST_RUN at a paced rate
+ * Starts a session that attaches nothing and loads the test object's bench
+ * program on its maps (tests/bpf/test-object.c), which emits a batch of
+ * events through the same emit() and ring buffer as the real hooks. A producer thread runs it with BPF_PROG_TEST_RUN at a paced rate
  * while this thread consumes into a real log (the record sink's formatter,
  * into FILE, default a temporary file), like `faultline record --events`.
  * Rates double from 125k/s until events are lost or the producer cannot go
@@ -16,8 +16,9 @@
  *
  * --calibrate prints {"calibrate_ns":N, "sys_op_ns":N, "sys_ignored_ns":N,
  * "task_exit_ns":N}: the mean cost of the bench_calibrate program, one DAX
- * fault's begin and end helper and map mix, natively (the fault path itself
- * cannot run on a host without DAX); of the syscall tracepoints' begin and end
+ * fault's begin and end (the product's fault_begin() and fault_end() on a
+ * temporary file's inode), natively (no fault of a DAX file can run on a host
+ * without DAX); of the syscall tracepoints' begin and end
  * programs for an op faultline follows (a path-based truncate) and for one on
  * a file it ignores (ftruncate of a temporary file); and of the task-exit
  * program's map work.
@@ -31,10 +32,15 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 #include "logwriter.h"
 #include "session.h"
+#include "faultline_test.h"
+#include "test-object.h"
 
 static struct fl_session *sess;
+static struct faultline_test_bpf *tskel;
 static atomic_bool stop;
 static uint64_t target_rate;
 static atomic_uint_fast64_t produced;
@@ -47,6 +53,39 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
+/* Run bench_emit @runs times: the events asked for. */
+static uint64_t bench_emit(uint64_t runs)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, topts);
+	int fd = bpf_program__fd(tskel->progs.bench_emit);
+	uint64_t done = 0;
+
+	for (uint64_t i = 0; fd >= 0 && i < runs; i++)
+		if (!bpf_prog_test_run_opts(fd, &topts))
+			done += FL_BENCH_BATCH;
+	return done;
+}
+
+/* The session, and the test programs @names on its maps; -1 with a message on failure. */
+static int start(struct fl_plan *plan, struct fl_kbtf *kbtf, const struct fl_session_opts *o,
+		 const struct fl_sink *sink, const char *const *names)
+{
+	char err[512];
+
+	sess = fl_session_start(plan, kbtf, o, sink, err, sizeof(err));
+	if (!sess) {
+		fprintf(stderr, "export-bench: %s\n", err);
+		return -1;
+	}
+	tskel = fl_test_object_load(fl_session_object(sess), names);
+	if (!tskel) {
+		fprintf(stderr, "export-bench: cannot load the test programs: %s\n", strerror(errno));
+		fl_session_free(sess);
+		return -1;
+	}
+	return 0;
+}
+
 static void *producer(void *arg)
 {
 	uint64_t t0 = now_ns();
@@ -55,7 +94,7 @@ static void *producer(void *arg)
 		double elapsed = (now_ns() - t0) / 1e9;
 
 		if (atomic_load(&produced) < elapsed * target_rate)
-			atomic_fetch_add(&produced, fl_session_bench_emit(sess, 8));
+			atomic_fetch_add(&produced, bench_emit(8));
 		else
 			usleep(50);
 	}
@@ -71,8 +110,8 @@ static void on_event(void *ctx, const struct fl_event *e)
 static int run(uint64_t rate, double seconds, const char *out, uint64_t *got, uint64_t *lost,
 	       double *achieved)
 {
-	struct fl_session_opts o = { .export_events = true, .bench = true,
-				     .events_ring_bytes = 4 << 20 };
+	static const char *const progs[] = { "bench_emit", NULL };
+	struct fl_session_opts o = { .export_events = true, .events_ring_bytes = 4 << 20 };
 	struct fl_log_writer w;
 	struct fl_sink sink = { .event = on_event, .ctx = &w };
 	struct fl_session_stats st;
@@ -88,9 +127,7 @@ static int run(uint64_t rate, double seconds, const char *out, uint64_t *got, ui
 		fprintf(stderr, "export-bench: %s\n", err);
 		return -1;
 	}
-	sess = fl_session_start(&plan, &kbtf, &o, &sink, err, sizeof(err));
-	if (!sess) {
-		fprintf(stderr, "export-bench: %s\n", err);
+	if (start(&plan, &kbtf, &o, &sink, progs)) {
 		fl_log_close(&w);
 		return -1;
 	}
@@ -112,14 +149,53 @@ static int run(uint64_t rate, double seconds, const char *out, uint64_t *got, ui
 	*lost = st.counters[FL_CTR_EVENTS_LOST];
 	*achieved = atomic_load(&produced) / ((t1 - t0) / 1e9);
 	fl_session_stats_free(&st);
+	faultline_test_bpf__destroy(tskel);
 	fl_session_free(sess);
 	fl_log_close(&w);
 	return 0;
 }
 
+/* Wall time of @runs test runs of program @fd looping @loops times, in ns; -1 on error. */
+static double calibrate_runs(int fd, uint32_t loops, uint32_t runs)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, topts);
+	struct timespec a, b;
+
+	tskel->data_test->calibrate_loops = loops;
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	for (uint32_t i = 0; i < runs; i++)
+		if (bpf_prog_test_run_opts(fd, &topts))
+			return -1;
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	return (b.tv_sec - a.tv_sec) * 1e9 + (b.tv_nsec - a.tv_nsec);
+}
+
+/*
+ * Mean ns of one pass of the calibration program @p, calibrate_fd @fd_arg,
+ * over @runs test runs; -1 on error.
+ */
+static double calibrate_prog(struct bpf_program *p, int fd_arg, uint32_t runs)
+{
+	int fd = bpf_program__fd(p);
+	double empty, full;
+
+	tskel->data_test->calibrate_fd = fd_arg;
+	if (fd < 0 || !runs)
+		return -1;
+	/* the syscall's own cost cancels out: 0 loops against 256 */
+	empty = calibrate_runs(fd, 0, runs);
+	full = calibrate_runs(fd, 256, runs);
+	if (empty < 0 || full < 0)
+		return -1;
+	return (full - empty) / runs / 256;
+}
+
 static int calibrate(void)
 {
-	struct fl_session_opts o = { .bench = true };
+	static const char *const progs[] = {
+		"bench_calibrate", "bench_calibrate_sys", "bench_calibrate_exit", NULL
+	};
+	struct fl_session_opts o = { 0 };
 	struct fl_sink sink = { 0 };
 	struct fl_plan plan;
 	struct fl_kbtf kbtf;
@@ -134,9 +210,7 @@ static int calibrate(void)
 		return 2;
 	}
 	fl_plan_tasks(&plan, &kbtf);
-	sess = fl_session_start(&plan, &kbtf, &o, &sink, err, sizeof(err));
-	if (!sess) {
-		fprintf(stderr, "export-bench: %s\n", err);
+	if (start(&plan, &kbtf, &o, &sink, progs)) {
 		fl_kbtf_close(&kbtf);
 		return 2;
 	}
@@ -151,10 +225,10 @@ static int calibrate(void)
 			goto out;
 		}
 		unlink(tmp);
-		ns[0] = fl_session_bench_calibrate(sess, 2000);
-		ns[1] = fl_session_bench_calibrate_prog(sess, FL_CAL_SYS, -1, 2000);
-		ns[2] = fl_session_bench_calibrate_prog(sess, FL_CAL_SYS, ign, 2000);
-		ns[3] = fl_session_bench_calibrate_prog(sess, FL_CAL_EXIT, -1, 2000);
+		ns[0] = calibrate_prog(tskel->progs.bench_calibrate, ign, 2000);
+		ns[1] = calibrate_prog(tskel->progs.bench_calibrate_sys, -1, 2000);
+		ns[2] = calibrate_prog(tskel->progs.bench_calibrate_sys, ign, 2000);
+		ns[3] = calibrate_prog(tskel->progs.bench_calibrate_exit, -1, 2000);
 		close(ign);
 		for (int k = 0; k < 4; k++) {
 			if (ns[k] < 0) {
@@ -171,6 +245,7 @@ static int calibrate(void)
 	       best, best4[1], best4[2], best4[3]);
 	rc = 0;
 out:
+	faultline_test_bpf__destroy(tskel);
 	fl_session_free(sess);
 	fl_kbtf_close(&kbtf);
 	return rc;

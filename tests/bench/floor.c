@@ -5,9 +5,10 @@
  *   floor --plan LOG [--only CLASS,...] [-v] -- COMMAND [ARG...]
  *
  * LOG is a `faultline record` log: its header's plan names every hook that was attached, its
- * mode and its target. Each gets what faultline attached there, doing nothing (bpf/floor.bpf.c):
- * fentry+fexit on the function, kprobe+kretprobe, or the hook's two tracepoints (tp_btf for the
- * fs_dax and fuse ones, classic for the syscalls), and sched:sched_process_exit where the plan
+ * mode and its target. Each gets what faultline attached there, doing nothing
+ * (tests/bench/floor.bpf.c): fentry+fexit on the function, kprobe+kretprobe, or the hook's
+ * two tracepoints (tp_btf for the fs_dax and fuse ones, classic for the syscalls), and
+ * sched:sched_process_exit where the plan
  * had faultline's housekeeping program there (task_exit). --only keeps the hooks of the classes
  * named (fault, entry, op, teardown, layout, fuse, syscall, exit), so that the floor of one kind
  * of attach point can be measured alone. Exit: the command's status; 2 on bad usage, 3 when a program could not be loaded or
@@ -42,7 +43,7 @@ static const char *const class_names[FL_HC__COUNT] = {
 	[FL_HC_SYSCALL] = "syscall", [FL_HC_REQUEST] = "request",
 };
 
-/* copies of each BTF-attached program in bpf/floor.bpf.c */
+/* copies of each BTF-attached program in tests/bench/floor.bpf.c */
 #define FLOOR_COPIES 16
 
 static struct floor_bpf *skel;

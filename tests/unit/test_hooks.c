@@ -18,12 +18,8 @@
 #include "session.h"
 #include "faultline.skel.h"
 
-/* programs attached or run outside the hook table */
-static const char *const extras[] = {
-	"tp_task_exit", "bench_emit", "bench_calibrate", "bench_calibrate_sys", "bench_calibrate_exit",
-	"selftest_lost_insert_race", "selftest_op_close", "selftest_task_state",
-	"selftest_unbalanced",
-};
+/* programs attached outside the hook table */
+static const char *const extras[] = { "tp_task_exit" };
 
 static bool is_extra(const char *name)
 {
