@@ -11,7 +11,6 @@
 #define FAULTLINE_CORE_FIXES_BPF_H
 
 #include <bpf/bpf_core_read.h>
-#include <bpf/bpf_tracing.h>
 #include "faultline/abi.h"
 #include "faultline/rules.h"
 
@@ -396,37 +395,6 @@ static __always_inline __u32 fuse_req_dev(struct fuse_req___fl *req)
 	if (bpf_core_field_exists(struct fuse_req___chan, chan))
 		return BPF_CORE_READ((struct fuse_req___chan *)req, chan, conn, dev);
 	return 0;
-}
-
-/* ---- reading function arguments: fentry and kprobe alike ---- */
-
-/*
- * fentry context is the argument array. Read it directly (bpf_get_func_arg()
- * is 5.17+); @n must be a constant within the function's arguments, or the
- * verifier refuses the program.
- */
-#define FENTRY_ARG(ctx, n)	(((__u64 *)(ctx))[n])
-#define KPROBE_ARG(ctx, n)	kprobe_arg((struct pt_regs *)(ctx), n)
-
-static __always_inline __u64 kprobe_arg(struct pt_regs *regs, __u32 n)
-{
-	switch (n) {
-	case 0: return PT_REGS_PARM1_CORE(regs);
-	case 1: return PT_REGS_PARM2_CORE(regs);
-	case 2: return PT_REGS_PARM3_CORE(regs);
-	case 3: return PT_REGS_PARM4_CORE(regs);
-	default: return PT_REGS_PARM5_CORE(regs);
-	}
-}
-
-/* fexit's return value; only kernels with bpf_get_func_ret() (5.17+) report it */
-static __always_inline long fexit_ret(void *ctx)
-{
-	__u64 ret = 0;
-
-	if (bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_get_func_ret))
-		bpf_get_func_ret(ctx, &ret);
-	return (long)ret;
 }
 
 #endif /* FAULTLINE_CORE_FIXES_BPF_H */

@@ -46,14 +46,6 @@ const volatile bool cfg_preempt_guard = false;
  * it (not 5.10); elsewhere userspace turns map "tasks" into a hash by tid.
  */
 const volatile bool cfg_task_storage = false;
-/* copies of each tracepoint program attached (TP_PROGS): 1 needs no turns */
-const volatile __u32 cfg_tp_copies = 1;
-/*
- * Tracepoint programs run preemptible here (the kernel the copies are for):
- * they need the guard too. Elsewhere the tracepoint runs them with
- * preemption off, and the guard's two kfunc calls would be all it did.
- */
-const volatile bool cfg_tp_preempt_guard = false;
 
 /*
  * When attaching finished (bpf_ktime_get_ns() clock), written by userspace:
@@ -98,7 +90,7 @@ extern void bpf_preempt_enable(void) __weak __ksym;
  * before the kfunc, or at the preempt_enable() inside bpf_preempt_enable(),
  * still holds its per-program recursion guard, and every other run of it on
  * that CPU meanwhile is skipped (counted in recursion_misses, which userspace
- * reads). TP_PROGS() below makes those up for tracepoints. kprobe programs
+ * reads). TP_PROGS() (tp_copies.bpf.h) makes those up for tracepoints. kprobe programs
  * always run with preemption off.
  */
 #define GUARDED_IF(guard, body) ({					\
@@ -112,27 +104,6 @@ extern void bpf_preempt_enable(void) __weak __ksym;
 	__ret;								\
 })
 #define GUARDED(body) GUARDED_IF(cfg_preempt_guard, body)
-
-/*
- * A tracepoint's program and its spares: FL_TP_COPIES programs with one body,
- * attached to one tracepoint in order. A run the kernel skips (the program
- * was preempted on this CPU in another task's run) is made up by the next
- * copy, and only one copy does a hit's work: take_turn() tells a copy whether
- * the hit is still its task's to handle.
- */
-#define TP_COPY(sec, prog, body, ctx_t, hook, end, copy)			\
-SEC(sec)									\
-int prog(ctx_t ctx)								\
-{										\
-	return GUARDED_IF(cfg_tp_preempt_guard,				\
-			  cfg_tp_copies == 1 || take_turn(hook, end, copy) ?	\
-			  body(ctx) : 0);					\
-}
-#define TP_PROGS(sec, prog, body, ctx_t, hook, end)				\
-	TP_COPY(sec, prog, body, ctx_t, hook, end, 1)				\
-	TP_COPY(sec, prog##_2, body, ctx_t, hook, end, 2)			\
-	TP_COPY(sec, prog##_3, body, ctx_t, hook, end, 3)
-_Static_assert(FL_TP_COPIES == 3, "TP_PROGS defines FL_TP_COPIES copies");
 
 #define ATTR_SIZE		(1 << 3)
 #define ATTR_OPEN		(1 << 15)
@@ -342,12 +313,18 @@ static __always_inline void *state_new(void *map, const void *key, void *zero_ma
 	return bpf_map_try_init(map, key, init);
 }
 
-/* @map's value under @key, made from @zero_map's zeroed template if there is none. */
+/*
+ * @map's value under @key, made from @zero_map's zeroed template if there is
+ * none. The template is a map value (the states are too large for the stack);
+ * looking it up when the state exists costs no helper call (an array lookup
+ * is inlined) and never fails.
+ */
 static __always_inline void *state_get(void *map, const void *key, void *zero_map)
 {
-	void *val = bpf_map_lookup_elem(map, key);
+	__u32 zero = 0;
+	void *init = bpf_map_lookup_elem(zero_map, &zero);
 
-	return val ? val : state_new(map, key, zero_map);
+	return init ? bpf_map_lookup_or_try_init(map, key, init) : NULL;
 }
 
 static __always_inline struct fl_stats *my_stats(void)
@@ -786,27 +763,8 @@ static __noinline int fault_entry_end(void *ctx, enum fl_hook hook, long ret)
 	return 0;
 }
 
-/* Per task: the copy that last ran, for each tracepoint (hook * 2 + end). */
-struct fl_turns {
-	__u8 last[FL_TP_SLOTS];
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 16384);
-	__type(key, __u32);
-	__type(value, struct fl_turns);
-} turns SEC(".maps");
-
-/* Per tracepoint: the first copy's runs and the hits a copy handled. */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, FL_TP_SLOTS);
-	__type(key, __u32);
-	__type(value, struct fl_turn_stat);
-} turn_stats SEC(".maps");
-
-static const struct fl_turns no_turns;
+/* Tracepoint programs and their spare copies (TP_PROGS), with their turns */
+#include "tp_copies.bpf.h"
 
 /* The current task's hash entries go; task local storage goes by itself. */
 static __always_inline void task_exit(void)
@@ -1257,6 +1215,37 @@ static __noinline int on_layout_break(void *ctx, enum fl_hook hook, struct inode
 
 /* ---- function hooks: one fentry/fexit and one kprobe/kretprobe pair each ---- */
 
+/* Reading a function's arguments and return value, fentry and kprobe alike. */
+
+/*
+ * fentry context is the argument array. Read it directly (bpf_get_func_arg()
+ * is 5.17+); @n must be a constant within the function's arguments, or the
+ * verifier refuses the program.
+ */
+#define FENTRY_ARG(ctx, n)	(((__u64 *)(ctx))[n])
+#define KPROBE_ARG(ctx, n)	kprobe_arg((struct pt_regs *)(ctx), n)
+
+static __always_inline __u64 kprobe_arg(struct pt_regs *regs, __u32 n)
+{
+	switch (n) {
+	case 0: return PT_REGS_PARM1_CORE(regs);
+	case 1: return PT_REGS_PARM2_CORE(regs);
+	case 2: return PT_REGS_PARM3_CORE(regs);
+	case 3: return PT_REGS_PARM4_CORE(regs);
+	default: return PT_REGS_PARM5_CORE(regs);
+	}
+}
+
+/* fexit's return value; only kernels with bpf_get_func_ret() (5.17+) report it */
+static __always_inline long fexit_ret(void *ctx)
+{
+	__u64 ret = 0;
+
+	if (bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_get_func_ret))
+		bpf_get_func_ret(ctx, &ret);
+	return (long)ret;
+}
+
 /*
  * FUNC_HOOK(fn, HOOK, UNPACK, on_begin, on_exit): the four programs of a
  * function hook. UNPACK(a, ARG, ctx) reads the arguments the handler needs
@@ -1581,46 +1570,6 @@ FUNC_HOOK(fuse_request_end, FL_HOOK_FUSE_REQUEST_END, ARGS_1, on_completion_begi
 	  on_completion_end)
 FUNC_HOOK(fuse_simple_request, FL_HOOK_FUSE_SIMPLE_REQUEST, ARGS_SEND, on_blocking_send,
 	  on_send_end)
-
-/* ---- tracepoint copies ---- */
-
-/*
- * Whether copy @copy (1-based) of the @end (0 begin, 1 end) tracepoint of
- * @hook handles this hit. A task runs a hit's copies in order, so a copy
- * numbered above the last that ran for the task belongs to the same hit, one
- * at or below it to a new hit: the first copy that runs for a hit takes it.
- * Every hit is run or skipped by copy 1, so userspace's lost hits are copy
- * 1's runs plus its skipped runs minus the hits taken. Without a turn entry
- * (the map full) only copy 1 works, and its skipped runs stay lost. With one
- * copy attached nobody takes turns: its skipped runs are all lost.
- */
-static __always_inline bool take_turn(enum fl_hook hook, int end, int copy)
-{
-	__u32 tid = current_tid(), slot = hook * 2 + end;
-	struct fl_turn_stat *ts;
-	struct fl_turns *t;
-	bool mine;
-
-	if (slot >= FL_TP_SLOTS)
-		return false;
-	t = bpf_map_lookup_or_try_init(&turns, &tid, &no_turns);
-	if (t) {
-		__u8 last = t->last[slot];
-
-		mine = !last || copy <= last;
-		t->last[slot] = copy;
-	} else {
-		mine = copy == 1;
-	}
-	if (copy != 1 && !mine)
-		return false;	/* a spare on a hit already taken: the usual case, kept short */
-	ts = bpf_map_lookup_elem(&turn_stats, &slot);
-	if (ts) {
-		ts->runs += copy == 1;
-		ts->taken += mine;
-	}
-	return mine;
-}
 
 /* ---- fault side programs: fs_dax tracepoints (every mode) ---- */
 
