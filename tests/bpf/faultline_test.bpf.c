@@ -38,21 +38,31 @@ int bench_emit(void *ctx)
 /*
  * Calibration proxies: the product's hook code run natively on a host that
  * has no DAX, one pass per loop. raw_tp test runs take no repeat count: a
- * program loops as often as userspace says (calibrate_loops), each pass a
- * global function, verified once however often it is called (ctx tagged: 6.8
- * on). calibrate_fd: a file descriptor of the calling task, or -1.
+ * program loops as often as userspace says (calibrate_loops), each larger
+ * pass a global function, verified once however often it is called (ctx
+ * tagged: 6.8 on). calibrate_fd: a file descriptor of the calling task, or -1.
  */
 __u32 calibrate_loops TEST_DATA;
 __s32 calibrate_fd TEST_DATA = -1;
+/* A calibration program: @one, calibrate_loops times (at most 256) */
+#define CALIBRATION(prog, one)						\
+SEC("raw_tp")								\
+int prog(void *ctx)							\
+{									\
+	for (__u32 i = 0; i < 256 && i < calibrate_loops; i++)		\
+		one(ctx);						\
+	return 0;							\
+}
+
 /* the proxy fault's vm_fault, zeroed (page 0, a read fault): room for any kernel's */
 __u64 calibrate_vmf[32] TEST_DATA;
 
 /*
- * bench_calibrate: one DAX fault's begin and end, fault_begin() and
- * fault_end() on the inode of calibrate_fd (a file faultline keeps but is not
- * DAX, so no rule is at risk: the path of a fault that holds its lock). The
- * tracepoints hand fault_begin() BTF pointers; bpf_rdonly_cast() (6.2) makes
- * the same of ours.
+ * bench_calibrate: one fault's begin and end, fault_begin() and fault_end()
+ * on the inode of calibrate_fd: a file faultline keeps but not a DAX one, so
+ * the lock is read but not judged (a DAX fault that holds its lock adds the
+ * verdict and the overlap check). The tracepoints hand fault_begin() BTF
+ * pointers; bpf_rdonly_cast() (6.2) makes the same of ours.
  */
 __noinline int calibrate_fault_one(void *ctx __attribute__((btf_decl_tag("arg:ctx"))))
 {
@@ -68,13 +78,7 @@ __noinline int calibrate_fault_one(void *ctx __attribute__((btf_decl_tag("arg:ct
 	return 0;
 }
 
-SEC("raw_tp")
-int bench_calibrate(void *ctx)
-{
-	for (__u32 i = 0; i < 256 && i < calibrate_loops; i++)
-		calibrate_fault_one(ctx);
-	return 0;
-}
+CALIBRATION(bench_calibrate, calibrate_fault_one)
 
 /*
  * bench_calibrate_sys: the syscall tracepoints' own begin and end (with
@@ -92,22 +96,15 @@ __noinline int calibrate_sys_one(void *ctx __attribute__((btf_decl_tag("arg:ctx"
 	return 0;
 }
 
-SEC("raw_tp")
-int bench_calibrate_sys(void *ctx)
-{
-	for (__u32 i = 0; i < 256 && i < calibrate_loops; i++)
-		calibrate_sys_one(ctx);
-	return 0;
-}
+CALIBRATION(bench_calibrate_sys, calibrate_sys_one)
 
 /* bench_calibrate_exit: the task-exit program's map work */
-SEC("raw_tp")
-int bench_calibrate_exit(void *ctx)
+static __always_inline int calibrate_exit_one(void *ctx)
 {
-	for (__u32 i = 0; i < 256 && i < calibrate_loops; i++)
-		task_exit();
+	task_exit();
 	return 0;
 }
+CALIBRATION(bench_calibrate_exit, calibrate_exit_one)
 
 /*
  * Self-test of bpf_map_try_init(): another CPU inserts the same key between
