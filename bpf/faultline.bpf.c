@@ -6,12 +6,17 @@
  * their answer from inside another request's completion (I6).
  *
  * Every function hook exists here once per attach mode (fentry/fexit and
- * kprobe/kretprobe, made by FUNC_HOOK), every tracepoint hook once; the
- * hooks are the rows of FL_HOOKS in include/faultline/abi.h, and userspace
- * turns on one program set per hook. The handlers below the mode wrappers
- * are shared; the rules they apply live in include/faultline/rules.h,
- * compiled into the host tests too; every layout that differs across
- * kernels is read through bpf/core_fixes.bpf.h.
+ * kprobe/kretprobe, made by FUNC_HOOK), every tracepoint hook once with its
+ * spare copies (TP_PROGS, bpf/tp_copies.bpf.h); the hooks are the rows of
+ * FL_HOOKS in include/faultline/abi.h, and userspace turns on one program set
+ * per hook. The handlers below the mode wrappers are shared; the rules they
+ * apply live in include/faultline/rules.h, compiled into the host tests too;
+ * every layout that differs across kernels is read through
+ * bpf/core_fixes.bpf.h.
+ *
+ * Only the product's programs are here. Programs that are never attached
+ * (the benchmark's and the self-tests of these helpers) are in the test
+ * object (tests/bpf), which includes this file.
  *
  * The fault path (fs_dax tracepoints) is inlined into its four programs;
  * everything colder is a real subprogram (__noinline), so each program

@@ -109,7 +109,7 @@ static void hook_programs(struct faultline_bpf *skel, enum fl_hook h, enum fl_mo
 	}
 }
 
-/* The hook program @p belongs to in any mode, or -1 (housekeeping, benchmarks). */
+/* The hook program @p belongs to in any mode, or -1 (housekeeping: tp_task_exit). */
 static int program_hook(struct faultline_bpf *skel, const struct bpf_program *p)
 {
 	for (int h = 0; h < FL_HOOK__COUNT; h++) {
