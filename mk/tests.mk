@@ -12,12 +12,12 @@ FUSE_LIBS   := $(shell pkg-config --libs fuse3 2>/dev/null || echo -lfuse3)
 TEST_PROGS := $(TEST_BIN)/fl-passthrough $(TEST_BIN)/fl-ops
 ALL_TARGETS += $(TEST_PROGS)
 
-$(TEST_BIN)/fl-passthrough: tests/passthrough/fl-passthrough.c
+$(TEST_BIN)/fl-passthrough: tests/progs/fl-passthrough.c
 	@mkdir -p $(@D)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(WARNFLAGS) -D_GNU_SOURCE $(FUSE_CFLAGS) $< -o $@ $(FUSE_LIBS)
 
-$(TEST_BIN)/fl-ops: tests/workload/fl-ops.c
+$(TEST_BIN)/fl-ops: tests/progs/fl-ops.c
 	@mkdir -p $(@D)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(WARNFLAGS) -D_GNU_SOURCE $< -o $@
