@@ -3,7 +3,7 @@
 # get /lib/fl.sh instead). Source it after setting PROG to the script's name:
 #   PROG=run-matrix; . "$top/tests/lib.sh"
 #
-# The preamble every script had its own copy of:
+# The preamble every script had its own copy of (and $top, $build: below):
 #   die MSG...          "PROG: MSG" on stderr, exit $DIE_STATUS (default 2: usage and setup
 #                       errors; tests/vm/boot and run use 126, below their payload's statuses)
 #   need_arg OPT ARGS   die "OPT needs a value" unless ARGS has one after OPT
@@ -36,6 +36,12 @@
 #                             log to show what the reader makes of the edit, not of the damage
 # T_TMP must be a directory the runner owns (T_OUT and T_ERR live there); with it set, a
 # command not found is a failure too.
+
+# The tree's top and the build dir, for the scripts that use them, unless the script set them
+# before: top = this file's parent's parent, build = $BUILD, else top/build.
+top=${top:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+# shellcheck disable=SC2034
+build=${build:-${BUILD:-$top/build}}
 
 die() {
 	echo "${PROG:-${0##*/}}: $*" >&2
