@@ -4,7 +4,7 @@
 #   make vmtest                        the rows flagged `default` (5.10 6.1 6.12 6.12-rt 7.3 7.2)
 #                                      and the host (part of make check), two guests at a time
 #   make vmtest MATRIX_SERIES="6.12"   one kernel;  MATRIX_ARGS="--keep DIR" keeps every log
-#   make vmtest-newest                 the rows flagged `newest` (6.12-rt 7.3 7.2), each at the
+#   make vmtest-newest                 the rows flagged `newest` (6.12-rt 7.3 7.2 7.3-cloud), each at the
 #                                      newest series its suites have now: a one-line note says
 #                                      when that is newer than the row (then ROW:newest runs)
 MATRIX_SERIES ?= $(shell tests/vm/kernel-rows list --default) host

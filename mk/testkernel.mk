@@ -39,11 +39,11 @@ testkernel-5.10:
 testkernel-tools: $(TK_TOOLS)
 
 # Static, so that the busybox initramfs needs no libraries.
-$(TK_BIN)/fuse-dax-server: tests/fuse-dax-server/fuse-dax-server.c | $(TK_BIN)
+$(TK_BIN)/fuse-dax-server: tests/progs/fuse-dax-server.c | $(TK_BIN)
 	$(CC) $(TK_CFLAGS) -static -pthread -o $@ $<
-$(TK_BIN)/dax-check: $(TK_DIR)/dax-check.c | $(TK_BIN)
+$(TK_BIN)/dax-check: tests/progs/dax-check.c | $(TK_BIN)
 	$(CC) $(TK_CFLAGS) -static -o $@ $<
-$(TK_BIN)/dax-race-workload: $(TK_DIR)/dax-race-workload.c | $(TK_BIN)
+$(TK_BIN)/dax-race-workload: tests/progs/dax-race-workload.c | $(TK_BIN)
 	$(CC) $(TK_CFLAGS) -static -pthread -o $@ $<
 $(TK_BIN):
 	@mkdir -p $@

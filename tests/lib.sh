@@ -3,11 +3,21 @@
 # get /lib/fl.sh instead). Source it after setting PROG to the script's name:
 #   PROG=run-matrix; . "$top/tests/lib.sh"
 #
-# The preamble every script had its own copy of:
+# The preamble every script had its own copy of (and $top, $build: below):
 #   die MSG...          "PROG: MSG" on stderr, exit $DIE_STATUS (default 2: usage and setup
 #                       errors; tests/vm/boot and run use 126, below their payload's statuses)
 #   need_arg OPT ARGS   die "OPT needs a value" unless ARGS has one after OPT
 #   help_from_header    print the comment block after the shebang (up to `set -euo`) and exit 0
+#
+# What the host scripts that boot guests (through tests/vm/run, the one guest driver) share:
+#   work_dir PREFIX     $work: a new temp dir, removed at exit; when $keep names a dir (--keep
+#                       DIR), what $work holds is copied there first, even when the script stops
+#                       early
+#   guest_ok RC ERRFILE true when RC is 0; else ERRFILE (tests/vm/run's stderr: the console's
+#                       tail) to stderr, and false: guest_ok $rc "$work/boot.err" || die ...
+#   wall_line NAME FAIL [PLACES]
+#                       "NAME: all passed in S.S s wall" (FAILED when FAIL is not 0), the time
+#                       since $t0 (microseconds: t0=${EPOCHREALTIME/./}), PLACES decimals (1)
 #
 # One set of test assertions for every runner (tests/cli, tests/live, ...):
 #   t_ok NAME                 a pass
@@ -27,6 +37,12 @@
 # T_TMP must be a directory the runner owns (T_OUT and T_ERR live there); with it set, a
 # command not found is a failure too.
 
+# The tree's top and the build dir, for the scripts that use them, unless the script set them
+# before: top = this file's parent's parent, build = $BUILD, else top/build.
+top=${top:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+# shellcheck disable=SC2034
+build=${build:-${BUILD:-$top/build}}
+
 die() {
 	echo "${PROG:-${0##*/}}: $*" >&2
 	exit "${DIE_STATUS:-2}"
@@ -39,6 +55,24 @@ need_arg() {
 help_from_header() {
 	sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'
 	exit 0
+}
+
+# shellcheck disable=SC2154 # keep: the sourcing script's --keep DIR, if it has one
+work_dir() {
+	work=$(mktemp -d "${TMPDIR:-/tmp}/$1.XXXXXX")
+	trap '[ -z "${keep:-}" ] || { mkdir -p "${keep:-}" && cp -a "$work/." "${keep:-}/"; }; rm -rf "$work"' EXIT
+}
+
+guest_ok() {
+	[ "$1" != 0 ] || return 0
+	cat "$2" >&2
+	return 1
+}
+
+wall_line() {
+	local el=$((${EPOCHREALTIME/./} - ${t0:?})) p=${3:-1}
+	printf '%s: %s in %d.%0*d s wall\n' "$1" "$([ "$2" = 0 ] && echo 'all passed' || echo FAILED)" \
+		$((el / 1000000)) "$p" $(((el % 1000000) / 10 ** (6 - p)))
 }
 
 # A kernel address: hex of the kernel half (ffff8881..., ffffffff81...), or the same as a

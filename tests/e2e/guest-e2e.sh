@@ -56,7 +56,7 @@ t_repro0=$(uptime_s)
 # then closed. The FUSE_RELEASE goes out in the background; on a kernel without the fix
 # (kernel-patch/testing/0003; fuse.dax_mutate=0x100 brings the old behaviour back) its reply
 # drops the inode's last reference inside the server's write(2) to /dev/fuse, and the eviction
-# sends FUSE_REMOVEMAPPING and waits for the answer (tests/fuse-dax-server's header). The
+# sends FUSE_REMOVEMAPPING and waits for the answer (tests/progs/fuse-dax-server.c's header). The
 # default server answers it from another worker; --threads 1 never reads it, and everything
 # on the mount hangs. With the fix the release completes in a kernel worker and neither
 # server hangs. Whether the reply or the closing shell drops the last reference is a race (the
