@@ -2,7 +2,9 @@
 #   make bench                  the full table (host; ext4 DAX in a 6.12 guest and FUSE DAX in the
 #                               test kernel, both wall-clock and in guest instructions, doc/bench.md)
 #   make bench BENCH_ARGS="--rounds 9 --seconds 5 --icount-rounds 5"
-# A tiny-N smoke run (check-bench-smoke) is in make check so the benchmark never rots.
+# A tiny-N smoke run (check-bench-smoke) is in make check so the benchmark never rots; it runs
+# each peer's path once (bpftrace in the ext4 guest; the lockdep test kernel, built on first use
+# and cached, against the test kernel on FUSE DAX): doc/bench.md, "Peers".
 BENCH_ARGS ?=
 EXPORT_BENCH := $(BUILD)/bench/export-bench
 # static, for the guests: empty programs on faultline's attach points, and the fixed-work load

@@ -8,7 +8,7 @@ SOAK_ARGS ?=
 check-reliability: $(BUILD)/faultline $(BUILD)/faultline-static $(TEST_PROGS) testkernel-tools
 	FL_CACHE='$(FL_CACHE)' BUILD='$(abspath $(BUILD))' tests/reliability/run-reliability
 
-soak: $(BUILD)/faultline $(BUILD)/faultline-static testkernel-tools
+soak: $(BUILD)/faultline $(BUILD)/faultline-static testkernel-tools $(BUILD)/bench/icount-bench
 	FL_CACHE='$(FL_CACHE)' BUILD='$(abspath $(BUILD))' tests/reliability/run-soak --minutes $(SOAK_MINUTES) $(SOAK_ARGS)
 
 CHECK_VM += check-reliability

@@ -14,6 +14,10 @@
 #   make testkernel-patches-5.10  checkpatch (5.10 tree) and exact apply of the 5.10 series and
 #                             of each variant
 #   make testkernel-smoke-5.10    boot each 5.10 variant: mount, hooks, data and race steps
+#   make testkernel-lockdep   the lockdep peer of the bench: the 6.12 test kernel with
+#                             CONFIG_PROVE_LOCKING and kernel-patch/testing/lockdep/0006
+#                             (KSERIES=6.12-lockdep); prints its cache dir
+#   make testkernel-patches-lockdep  checkpatch and exact apply of that series
 #   make e2e                  everything above, and the end-to-end tests (mk/e2e.mk)
 # Variables: TESTKERNEL_SMOKE_ARGS (extra arguments for tests/testkernel/smoke),
 #            TESTKERNEL_SMOKE_510_ARGS (the same for the 5.10 smoke),
@@ -29,12 +33,16 @@ TESTKERNEL_SMOKE_510_ARGS ?=
 
 .PHONY: testkernel testkernel-tools testkernel-patches testkernel-smoke
 .PHONY: testkernel-5.10 testkernel-patches-5.10 testkernel-smoke-5.10
+.PHONY: testkernel-lockdep testkernel-patches-lockdep
 
 testkernel:
 	@FL_CACHE=$(FL_CACHE) $(TK_DIR)/build-testkernel
 
 testkernel-5.10:
 	@FL_CACHE=$(FL_CACHE) KSERIES=5.10 $(TK_DIR)/build-testkernel
+
+testkernel-lockdep:
+	@FL_CACHE=$(FL_CACHE) KSERIES=6.12-lockdep $(TK_DIR)/build-testkernel
 
 testkernel-tools: $(TK_TOOLS)
 
@@ -54,6 +62,9 @@ testkernel-patches:
 testkernel-patches-5.10:
 	@FL_CACHE=$(FL_CACHE) KSERIES=5.10 $(TK_DIR)/check-patches
 
+testkernel-patches-lockdep:
+	@FL_CACHE=$(FL_CACHE) KSERIES=6.12-lockdep $(TK_DIR)/check-patches
+
 testkernel-smoke: $(TK_TOOLS)
 	@FL_CACHE=$(FL_CACHE) $(TK_DIR)/smoke --bin $(TK_BIN) --out $(BUILD)/testkernel-smoke \
 		$(TESTKERNEL_SMOKE_ARGS)
@@ -68,7 +79,7 @@ testkernel-smoke-5.10: $(TK_TOOLS)
 # machine; the second and third variant about 20 s each) and boots them for about 3.5 min.
 # TESTKERNEL_CHECK=0 leaves the builds and boots out of `make check` (they stay in `make e2e`).
 TESTKERNEL_CHECK ?= 1
-CHECK_VM += testkernel-tools testkernel-patches testkernel-patches-5.10
+CHECK_VM += testkernel-tools testkernel-patches testkernel-patches-5.10 testkernel-patches-lockdep
 ifeq ($(TESTKERNEL_CHECK),1)
 CHECK_VM += testkernel-smoke testkernel-smoke-5.10
 endif

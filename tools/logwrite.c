@@ -708,8 +708,13 @@ json_t *fl_json_trailer(const struct fl_session_stats *st, const struct fl_log_w
 				    "hooks", by_hook,
 				    "recovered", json_u64(st->missed_recovered)));
 	}
-	json_object_set_new(t, "inode_map", json_pack("{s:o, s:o}",
-			    "entries", json_u64(st->inode_entries), "max", json_u64(st->inode_max)));
+	json_object_set_new(t, "inode_map", json_pack("{s:o, s:o, s:o}",
+			    "entries", json_u64(st->inode_entries), "max", json_u64(st->inode_max),
+			    "high", json_u64(st->inode_high)));
+	/* task local storage has no limit and cannot be counted: a hash by tid only */
+	if (st->task_max)
+		json_object_set_new(t, "task_map", json_pack("{s:o, s:o}",
+				    "high", json_u64(st->task_high), "max", json_u64(st->task_max)));
 	json_object_set_new(t, "recorder", json_pack("{s:o, s:o, s:o, s:o}",
 			    "startup_ns", json_u64(info->startup_ns),
 			    "rss_start_kb", json_u64(info->rss_start_kb),

@@ -330,7 +330,7 @@ void run_loop(struct fl_session *s, const struct run_opts *o, struct run_result 
 	      void (*flush)(void *), void *flush_ctx)
 {
 	bool live = !o->quiet && !fl_json && isatty(STDERR_FILENO) && o->out;
-	uint64_t started = run_now_ns(), last_live = 0;
+	uint64_t started = run_now_ns(), last_live = 0, last_sample = started;
 	uint64_t deadline = o->duration > 0 ? started + (uint64_t)(o->duration * 1e9) : 0;
 
 	r->status = "complete";
@@ -356,6 +356,10 @@ void run_loop(struct fl_session *s, const struct run_opts *o, struct run_result 
 			break;
 		if (o->pid && !r->have_workload && kill(o->pid, 0) && errno == ESRCH)
 			break;
+		if (run_now_ns() - last_sample > 1000000000ULL) {
+			fl_session_sample_maps(s);	/* the maps' high-water marks */
+			last_sample = run_now_ns();
+		}
 		if (live && run_now_ns() - last_live > 1000000000ULL) {
 			live_counters(s, started);
 			last_live = run_now_ns();

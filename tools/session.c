@@ -40,6 +40,8 @@ struct fl_session {
 	unsigned int polled;	/* records delivered by the current poll */
 	int stats_fd;		/* keeps kernel.bpf_stats_enabled on while open */
 	bool finished;
+	uint64_t inode_high;	/* most per-inode entries a sample saw */
+	uint64_t task_high;	/* most per-task entries (the hash by tid only) */
 };
 
 /* A record from either ring: given to the sink, counted, within the poll's budget. */
@@ -686,9 +688,23 @@ static void read_missed(struct fl_session *s, struct fl_session_stats *st)
 	}
 }
 
+void fl_session_sample_maps(struct fl_session *s)
+{
+	uint64_t n = map_entries(s->skel->maps.inodes, false);
+
+	if (n > s->inode_high)
+		s->inode_high = n;
+	if (bpf_map__type(s->skel->maps.tasks) == BPF_MAP_TYPE_HASH) {
+		n = map_entries(s->skel->maps.tasks, false);
+		if (n > s->task_high)
+			s->task_high = n;
+	}
+}
+
 void fl_session_finish(struct fl_session *s, struct fl_session_stats *st)
 {
 	memset(st, 0, sizeof(*st));
+	fl_session_sample_maps(s);
 	if (s->stats_fd >= 0)
 		read_prog_stats(s, st);
 	/*
@@ -712,10 +728,14 @@ void fl_session_finish(struct fl_session *s, struct fl_session_stats *st)
 	read_vio_totals(s, st);
 	st->inflight_ops = map_entries(s->skel->maps.ops, true);
 	/* task local storage cannot be walked; it goes with its tasks or the map */
-	if (bpf_map__type(s->skel->maps.tasks) == BPF_MAP_TYPE_HASH)
+	if (bpf_map__type(s->skel->maps.tasks) == BPF_MAP_TYPE_HASH) {
 		map_entries(s->skel->maps.tasks, true);
+		st->task_max = bpf_map__max_entries(s->skel->maps.tasks);
+		st->task_high = s->task_high;
+	}
 	st->inode_entries = map_entries(s->skel->maps.inodes, false);
 	st->inode_max = bpf_map__max_entries(s->skel->maps.inodes);
+	st->inode_high = s->inode_high;
 	s->finished = true;
 }
 

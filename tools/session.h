@@ -59,6 +59,9 @@ struct fl_session_stats {
 	uint64_t inflight_ops;
 	uint64_t inode_entries;
 	uint64_t inode_max;
+	uint64_t inode_high;			/* high-water mark of the samples */
+	uint64_t task_high;			/* the hash by tid: its high-water mark */
+	uint64_t task_max;			/* its limit; 0: task local storage */
 	uint64_t ring_violations_seen;		/* records the sink received */
 	uint64_t ring_events_seen;
 	struct fl_prog_stat *prog_stats;	/* malloc'd, with opts.prog_stats */
@@ -88,6 +91,11 @@ int fl_session_program_hook(const char *prog_name);
 int fl_session_poll(struct fl_session *s, int timeout_ms);
 /* Current counters (stats->vio_totals only filled by fl_session_finish). */
 void fl_session_counters(struct fl_session *s, struct fl_session_stats *stats);
+/*
+ * Count the per-inode and (a hash by tid) per-task entries, keeping their
+ * high-water marks for the trailer; the run loop calls it once a second.
+ */
+void fl_session_sample_maps(struct fl_session *s);
 /* Detach, drain the rings into the sink, read every counter and empty the maps. */
 void fl_session_finish(struct fl_session *s, struct fl_session_stats *stats);
 void fl_session_free(struct fl_session *s);

@@ -10,9 +10,14 @@
 #     `faultline record`, interleaved; then the benchmark workload with a fixed shrinker-op count
 #     the same three ways, and under partial floors (one class of attach points each), its rate
 #     in instruction time.
+#     --kinds LIST: which ways to run the fixed work, rotated each round (default "traced plain
+#     floor"); "bpftrace" is the bpftrace peer (/lib/peer.bt, tests/bench/peer.bt), "plain"
+#     alone is what a lockdep kernel's boot runs (the lockdep peer: that kernel untraced).
+#     --no-workload: the fixed work only.
 #   run.sh --target ext4|fuse-dax --modes "fentry kprobe" --rounds N --seconds S
-#          [--icount COUNT --iterations N [--no-partial-floors]]
+#          [--icount COUNT --iterations N [--no-partial-floors] [--kinds LIST] [--no-workload]]
 target=ext4 modes=fentry rounds=3 seconds=3 icount='' iterations=200
+kinds="traced plain floor" workload=1
 partial="floor-fault floor-fuse floor-syscall floor-entry,op,teardown,layout"
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -23,10 +28,14 @@ while [ $# -gt 0 ]; do
 	--icount) icount=$2; shift 2 ;;
 	--iterations) iterations=$2; shift 2 ;;
 	--no-partial-floors) partial=''; shift ;;
+	--kinds) kinds=$2; shift 2 ;;
+	--no-workload) workload=0; shift ;;
 	*) echo "bench-guest: unknown argument $1"; exit 2 ;;
 	esac
 done
 R=${FL_RESULTS:-/results}
+# bpftrace's fentry probes read the traceable functions from tracefs
+case " $kinds " in *" bpftrace "*) mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null ;; esac
 if [ "$target" = fuse-dax ]; then
 	FL_STEP=bench FL_KNOB=Y
 	# shellcheck source=tests/testkernel/guest/fl.sh
@@ -46,6 +55,10 @@ run() {
 	plain) "$@" >"$o" || st=$? ;;
 	floor) floor -v --plan "$R/$m-plan.jsonl" -- "$@" >"$o" 2>"$R/$m-floor.txt" || st=$? ;;
 	floor-*) floor --plan "$R/$m-plan.jsonl" --only "${kind#floor-}" -- "$@" >"$o" 2>/dev/null || st=$? ;;
+	bpftrace)
+		# bpftrace -c splits its command at spaces and starts it once the probes are attached
+		bpftrace -q -o "${o%.json}.bt" /lib/peer.bt -c "$*" >"$o" 2>"${o%.json}.bt.err" || st=$?
+		;;
 	traced) faultline record -q --mode "$m" -o "${o%.json}.jsonl" -- "$@" >"$o" || st=$? ;;
 	esac
 	rm -f /mnt/b/bench
@@ -57,19 +70,22 @@ if [ -n "$icount" ]; then
 		i=0
 		while [ $i -lt "$rounds" ]; do
 			# rotate which goes first, so drift in the guest does not favour one side
-			case $((i % 3)) in
-			0) order="traced plain floor" ;;
-			1) order="plain floor traced" ;;
-			*) order="floor traced plain" ;;
-			esac
-			for kind in $order; do
+			# shellcheck disable=SC2086 # a list of words
+			set -- $kinds
+			j=0
+			while [ $j -lt $((i % $#)) ]; do k=$1; shift; set -- "$@" "$k"; j=$((j + 1)); done
+			for kind in "$@"; do
 				run $kind "$m" "$R/ic-$m-$i-$kind.json" \
-					icount-bench --file /mnt/b/bench --other /tmp/other --count "$icount" || exit 1
+					/usr/bin/icount-bench --file /mnt/b/bench --other /tmp/other --count "$icount" || exit 1
 				# the floor attaches where faultline's first run in this mode attached
-				[ -e "$R/$m-plan.jsonl" ] || head -n 1 "$R/ic-$m-0-traced.jsonl" >"$R/$m-plan.jsonl"
+				[ -e "$R/$m-plan.jsonl" ] || [ ! -e "$R/ic-$m-0-traced.jsonl" ] ||
+					head -n 1 "$R/ic-$m-0-traced.jsonl" >"$R/$m-plan.jsonl"
 			done
 			i=$((i + 1))
 		done
+		# the peers do not depend on faultline's mode: the first mode's rounds have them
+		kinds=$(echo " $kinds " | sed 's/ bpftrace / /')
+		[ $workload = 1 ] || continue
 		# the workload itself, a fixed number of shrinker operations; partial floors
 		# say which attach points its cost comes from
 		set -- --file /mnt/b/bench --size 4194304 --faulters 2 --shrinkers 1 \

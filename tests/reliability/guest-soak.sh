@@ -1,7 +1,8 @@
 #!/bin/sh
 # In-guest half of tests/reliability/run-soak: a multi-threaded fault/truncate workload on
 # ext4 -o dax under `faultline record` (with --events if asked) for MINUTES, sampling the
-# recorder's RSS and the kernel memory of its BPF maps (memlock of its map fds) every minute.
+# recorder's RSS, the kernel memory of its BPF maps (memlock of its map fds) and the tasks alive
+# in the guest (each has at most one entry in faultline's per-task state) every minute.
 #   run.sh --minutes N [--events]
 minutes=30 events=''
 while [ $# -gt 0 ]; do
@@ -27,7 +28,7 @@ faultline record -q $events -o "$R/soak.jsonl" -- sh -c "
 	wait" &
 rec=$!
 sleep 5
-echo "minute,rss_kb,map_memlock_bytes" >"$R/soak-samples.csv"
+echo "minute,rss_kb,map_memlock_bytes,tasks" >"$R/soak-samples.csv"
 m=0
 while kill -0 $rec 2>/dev/null; do
 	rss=$(sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' /proc/$rec/status 2>/dev/null)
@@ -36,7 +37,8 @@ while kill -0 $rec 2>/dev/null; do
 		v=$(sed -n 's/^memlock:[[:space:]]*//p' "$f" 2>/dev/null)
 		[ -n "$v" ] && mem=$((mem + v))
 	done
-	[ -n "$rss" ] && echo "$m,$rss,$mem" >>"$R/soak-samples.csv"
+	tasks=$(find /proc/[0-9]*/task -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)
+	[ -n "$rss" ] && echo "$m,$rss,$mem,$tasks" >>"$R/soak-samples.csv"
 	m=$((m + 1))
 	sleep 60
 done
