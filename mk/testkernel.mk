@@ -47,9 +47,9 @@ testkernel-lockdep:
 testkernel-tools: $(TK_TOOLS)
 
 # Static, so that the busybox initramfs needs no libraries.
-$(TK_BIN)/fuse-dax-server: tests/progs/fuse-dax-server.c | $(TK_BIN)
+$(TK_BIN)/fuse-dax-server: tests/progs/fuse-dax-server.c tests/progs/progs.h | $(TK_BIN)
 	$(CC) $(TK_CFLAGS) -static -pthread -o $@ $<
-$(TK_BIN)/dax-check: tests/progs/dax-check.c | $(TK_BIN)
+$(TK_BIN)/dax-check: tests/progs/dax-check.c tests/progs/progs.h | $(TK_BIN)
 	$(CC) $(TK_CFLAGS) -static -o $@ $<
 $(TK_BIN)/dax-race-workload: tests/progs/dax-race-workload.c | $(TK_BIN)
 	$(CC) $(TK_CFLAGS) -static -pthread -o $@ $<

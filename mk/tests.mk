@@ -26,7 +26,7 @@ $(TEST_BIN)/%.bpf.o: tests/bpf/%.bpf.c $(BUILD)/vmlinux.h
 $(TEST_BIN)/%.skel.h: $(TEST_BIN)/%.bpf.o
 	$(BPF_SKEL_RECIPE)
 
-$(TEST_BIN)/fl-passthrough: tests/progs/fl-passthrough.c
+$(TEST_BIN)/fl-passthrough: tests/progs/fl-passthrough.c tests/progs/progs.h
 	@mkdir -p $(@D)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(WARNFLAGS) -D_GNU_SOURCE $(FUSE_CFLAGS) $< -o $@ $(FUSE_LIBS)

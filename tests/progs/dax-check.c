@@ -27,6 +27,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "progs.h"
+
 #ifndef STATX_ATTR_DAX
 #define STATX_ATTR_DAX 0x00200000
 #endif
@@ -55,12 +57,8 @@ static void fail(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stdout, PROG ": FAIL: ");
 	va_start(ap, fmt);
-	vfprintf(stdout, fmt, ap);
-	va_end(ap);
-	fputc('\n', stdout);
-	exit(1);
+	progs_vexit(stdout, PROG ": FAIL: ", fmt, ap);
 }
 
 static size_t nregions(void)

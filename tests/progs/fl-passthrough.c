@@ -29,6 +29,8 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "progs.h"
+
 static int backing = -1;	/* O_PATH fd of the backing directory */
 
 static struct options {
@@ -76,17 +78,12 @@ static int fl_getattr(const char *path, struct stat *st, struct fuse_file_info *
 static int fl_readdir(const char *path, void *buf, fuse_fill_dir_t fill, off_t off,
 		      struct fuse_file_info *fi, enum fuse_readdir_flags flags)
 {
-	int fd = openat(backing, rel(path), O_RDONLY | O_DIRECTORY);
 	struct dirent *de;
-	DIR *d;
+	int err;
+	DIR *d = progs_fdopendir(openat(backing, rel(path), O_RDONLY | O_DIRECTORY), &err);
 
-	if (fd < 0)
-		return -errno;
-	d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return -errno;
-	}
+	if (!d)
+		return err;
 	while ((de = readdir(d))) {
 		struct stat st = { .st_ino = ino_out(de->d_ino), .st_mode = (mode_t)de->d_type << 12 };
 

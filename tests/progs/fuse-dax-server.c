@@ -97,6 +97,8 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "progs.h"
+
 #define PROG "fuse-dax-server"
 #define BLK 4096u			/* O_DIRECT alignment used for all device I/O */
 #define MAX_WRITE (128u * 1024u)
@@ -140,12 +142,8 @@ static void die(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, PROG ": ");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
+	progs_vexit(stderr, PROG ": ", fmt, ap);
 }
 
 static void dbg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -630,20 +628,13 @@ struct dirh {
 
 static int do_opendir(struct node *n, uint64_t *fh)
 {
-	int fd = proc_open(n->fd, O_RDONLY | O_DIRECTORY);
 	struct dirh *h;
 	struct dirent *de;
-	DIR *d;
+	int err;
+	DIR *d = progs_fdopendir(proc_open(n->fd, O_RDONLY | O_DIRECTORY), &err);
 
-	if (fd < 0)
-		return -errno;
-	d = fdopendir(fd);
-	if (!d) {
-		int e = -errno;
-
-		close(fd);
-		return e;
-	}
+	if (!d)
+		return err;
 	h = calloc(1, sizeof(*h));
 	if (!h)
 		die("out of memory");
