@@ -9,7 +9,7 @@ def spread: "rounds \(min | r2)..\(max | r2)";
 def pct: ((max - min) / med * 100 | r2);
 # the per-fault target: the floor plus what the ablation measured faultline's parts to cost
 # (doc/bench.md, "Ablation")
-def fault_bound: 3;
+def fault_bound: 4.5;
 
 group_by(.r) | map(map({(.k): .ph}) | add) | map(select(.plain and .floor and .traced)) as $rs
 | ([
