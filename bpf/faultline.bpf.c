@@ -336,6 +336,9 @@ static __always_inline struct fl_stats *my_stats(void)
 {
 	__u32 zero = 0;
 
+#ifdef FL_ABLATE_COUNTERS	/* benchmark builds only (mk/bench.mk, doc/bench.md "Ablation") */
+	return NULL;
+#endif
 	return bpf_map_lookup_elem(&stats, &zero);
 }
 
@@ -601,6 +604,15 @@ static __noinline void emit_race(void *fault_ctx, void *op_ctx, const struct fl_
 
 /* ---- fault side ---- */
 
+#ifdef FL_ABLATE_TASK_STATE
+/*
+ * Benchmark builds only: every fault's state in one global, no per-task lookup
+ * (bytes: the skeleton does not know the struct; not static: kept whole).
+ */
+char fl_ablate_task_mem[sizeof(struct fl_task_state)] __attribute__((aligned(8)));
+#define fl_ablate_task (*(struct fl_task_state *)fl_ablate_task_mem)
+#endif
+
 static __always_inline void fault_begin(enum fl_hook hook, struct inode *inode,
 					struct vm_fault *vmf, __u32 order)
 {
@@ -622,7 +634,11 @@ static __always_inline void fault_begin(enum fl_hook hook, struct inode *inode,
 		stats->ctr[FL_CTR_FAULTS]++;
 	/* made at the task's first fault, then reused */
 	task = current_task();
+#ifdef FL_ABLATE_TASK_STATE
+	t = &fl_ablate_task;
+#else
 	t = task_state_of(task, true);
+#endif
 	if (!t) {
 		if (stats)
 			stats->ctr[FL_CTR_MAP_FULL]++;
@@ -633,8 +649,14 @@ static __always_inline void fault_begin(enum fl_hook hook, struct inode *inode,
 		unbalanced(fs->ts);
 	else if (stats)
 		stats->faults_open++;
+#ifdef FL_ABLATE_CLOCK
+	fs->ts = 1;	/* benchmark builds only: no clock read */
+#else
 	fs->ts = bpf_ktime_get_ns();
+#endif
+#ifndef FL_ABLATE_OVERLAP
 	fs->ops_gen = READ_ONCE(ops_gen);
+#endif
 	fs->dev = sb->s_dev;
 	fs->ino = inode->i_ino;
 	fl_fault_range(vmf->pgoff, order, &fs->start, &fs->end);
@@ -645,7 +667,12 @@ static __always_inline void fault_begin(enum fl_hook hook, struct inode *inode,
 	fs->entry_hook = hook;
 	if (cfg_fault_entry_hooks && t->entry)
 		fs->entry_hook = t->entry - 1;
+#ifdef FL_ABLATE_LOCK
+	fs->lock = FL_LOCK_SHARED;	/* benchmark builds only: the lock not read */
+	(void)task;
+#else
 	fs->lock = fault_lock_state(inode, flags, (__u64)task);
+#endif
 	if (fl_invariants_apply(flags)) {
 		count_lock_read_in(stats, fs->lock, FL_CTR_DAX_FAULTS_LOCK_READ,
 				   FL_CTR_DAX_FAULTS_LOCK_UNKNOWN);
@@ -718,7 +745,11 @@ static __noinline void fault_check(void *ctx, struct fl_fault_state *fs, bool ba
 static __always_inline void fault_end(void *ctx, enum fl_hook hook, int ret)
 {
 	struct fl_stats *stats = hit(hook);
+#ifdef FL_ABLATE_TASK_STATE
+	struct fl_task_state *t = &fl_ablate_task;
+#else
 	struct fl_task_state *t = task_state(false);
+#endif
 	struct fl_fault_state *fs;
 	struct fl_inode_state *ist;
 	bool bad;
@@ -731,7 +762,13 @@ static __always_inline void fault_end(void *ctx, enum fl_hook hook, int ret)
 	if (fl_invariants_apply(fs->flags)) {
 		bad = fl_fault_lock_verdict((enum fl_lock)fs->lock) == FL_BAD;
 		/* a good fault with no operation since it began: nothing to check */
+#ifdef FL_ABLATE_OVERLAP
+		/* benchmark builds only: no check against in-flight operations */
+		ist = NULL;
+		(void)op_may_overlap;
+#else
 		ist = bad || !op_may_overlap(fs) ? NULL : inode_state_get(fs->dev, fs->ino, false);
+#endif
 		if (bad || (ist && ist->op.ts_begin && (!ist->op.ts_end || ist->op.ts_end > fs->ts)))
 			fault_check(ctx, fs, bad);
 	}

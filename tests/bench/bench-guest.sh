@@ -12,11 +12,15 @@
 #     in instruction time.
 #     --kinds LIST: which ways to run the fixed work, rotated each round (default "traced plain
 #     floor"); "bpftrace" is the bpftrace peer (/lib/peer.bt, tests/bench/peer.bt), "plain"
-#     alone is what a lockdep kernel's boot runs (the lockdep peer: that kernel untraced).
+#     alone is what a lockdep kernel's boot runs (the lockdep peer: that kernel untraced);
+#     "ablate-PART" is `faultline record` with one part of the fault path taken out
+#     (/usr/bin/faultline-ablate-PART, mk/bench.mk; doc/bench.md, "Ablation").
+#     --phases LIST: icount-bench's phases (default all).
 #     --no-workload: the fixed work only.
 #   run.sh --target ext4|fuse-dax --modes "fentry kprobe" --rounds N --seconds S
-#          [--icount COUNT --iterations N [--no-partial-floors] [--kinds LIST] [--no-workload]]
-target=ext4 modes=fentry rounds=3 seconds=3 icount='' iterations=200
+#          [--icount COUNT --iterations N [--no-partial-floors] [--kinds LIST] [--no-workload]
+#           [--phases LIST]]
+target=ext4 modes=fentry rounds=3 seconds=3 icount='' iterations=200 phases=''
 kinds="traced plain floor" workload=1
 partial="floor-fault floor-fuse floor-syscall floor-entry,op,teardown,layout"
 while [ $# -gt 0 ]; do
@@ -30,6 +34,7 @@ while [ $# -gt 0 ]; do
 	--no-partial-floors) partial=''; shift ;;
 	--kinds) kinds=$2; shift 2 ;;
 	--no-workload) workload=0; shift ;;
+	--phases) phases=$2; shift 2 ;;
 	*) echo "bench-guest: unknown argument $1"; exit 2 ;;
 	esac
 done
@@ -60,6 +65,7 @@ run() {
 		bpftrace -q -o "${o%.json}.bt" /lib/peer.bt -c "$*" >"$o" 2>"${o%.json}.bt.err" || st=$?
 		;;
 	traced) faultline record -q --mode "$m" -o "${o%.json}.jsonl" -- "$@" >"$o" || st=$? ;;
+	ablate-*) "faultline-$kind" record -q --mode "$m" -o "${o%.json}.jsonl" -- "$@" >"$o" || st=$? ;;
 	esac
 	rm -f /mnt/b/bench
 	return $st
@@ -75,8 +81,8 @@ if [ -n "$icount" ]; then
 			j=0
 			while [ $j -lt $((i % $#)) ]; do k=$1; shift; set -- "$@" "$k"; j=$((j + 1)); done
 			for kind in "$@"; do
-				run $kind "$m" "$R/ic-$m-$i-$kind.json" \
-					/usr/bin/icount-bench --file /mnt/b/bench --other /tmp/other --count "$icount" || exit 1
+				run $kind "$m" "$R/ic-$m-$i-$kind.json" /usr/bin/icount-bench --file /mnt/b/bench \
+					--other /tmp/other --count "$icount" ${phases:+--phases "$phases"} || exit 1
 				# the floor attaches where faultline's first run in this mode attached
 				[ -e "$R/$m-plan.jsonl" ] || [ ! -e "$R/ic-$m-0-traced.jsonl" ] ||
 					head -n 1 "$R/ic-$m-0-traced.jsonl" >"$R/$m-plan.jsonl"
