@@ -7,14 +7,15 @@ def med: sort | if length % 2 == 1 then .[length / 2 | floor] else (.[length / 2
 def r2: . * 100 | round / 100;
 def spread: "rounds \(min | r2)..\(max | r2)";
 def pct: ((max - min) / med * 100 | r2);
-# the per-fault target: the floor plus what the ablation measured faultline's parts to cost
-# (doc/bench.md, "Ablation")
-def fault_bound: 4.5;
+# the per-fault target: the floor plus what the ablation measured faultline's parts and the rest
+# of its fault path to cost, 573-593 instructions, with 5% of room (doc/bench.md, "Ablation"):
+# an amount above the floor, not a multiple of it, so that the floor's own spread cannot decide
+def fault_over_floor: 620;
 
 group_by(.r) | map(map({(.k): .ph}) | add) | map(select(.plain and .floor and .traced)) as $rs
 | ([
     {ph: "fault", what: "added instructions per DAX fault", unit: "insns", per: "fault",
-     target: "<= \(fault_bound)x floor", bound: fault_bound},
+     target: "<= floor + \(fault_over_floor)", over: fault_over_floor},
     {ph: "truncate", what: "added instructions per ftruncate (shrink or regrow)", unit: "insns", per: 2},
     {ph: "punch", what: "added instructions per fallocate(PUNCH_HOLE)", unit: "insns", per: 1},
     {ph: "zero", what: "added instructions per fallocate(ZERO_RANGE)", unit: "insns", per: 1},
@@ -29,7 +30,7 @@ group_by(.r) | map(map({(.k): .ph}) | add) | map(select(.plain and .floor and .t
 | ($x | map(.a) | med) as $v | ($x | map(.f) | med) as $fl
 | {metric: "icount \($u.ph): \($u.what)", value: ($v | r2), unit: $u.unit, floor: ($fl | r2),
    target: ($u.target // ""),
-   pass: (if $u.target then ($v <= $u.bound * $fl) else null end),
+   pass: (if $u.target then ($v <= $fl + $u.over) else null end),
    where: "\($w), \($m); \($x | map(.a) | spread); untraced spread \($x | map(.p) | pct)%, \($x[0].d | floor) units a round"}
 ),
 ( $rs | map(select(.plain.mixed)) | select(length > 0)
