@@ -82,7 +82,10 @@ bench-ablation: all $(BUILD)/faultline-static testkernel-tools $(TEST_PROGS) $(T
 		$(ABLATE_BINS)
 	FL_CACHE='$(FL_CACHE)' BUILD='$(abspath $(BUILD))' tests/bench/run-bench --ablation $(BENCH_ARGS)
 
-check-bench-smoke: all $(BUILD)/faultline-static testkernel-tools $(TEST_PROGS) $(TEST_PROGS_BENCH)
+# the smoke also builds the ablation with all five parts out, which compiles every FL_ABLATE_*
+# guard, so that they never rot (make bench-ablation runs them)
+check-bench-smoke: all $(BUILD)/faultline-static testkernel-tools $(TEST_PROGS) $(TEST_PROGS_BENCH) \
+		$(BUILD)/bench/ablate/all/faultline
 	FL_CACHE='$(FL_CACHE)' BUILD='$(abspath $(BUILD))' tests/bench/run-bench --smoke
 
 CHECK_VM += check-bench-smoke
